@@ -1,0 +1,162 @@
+package io.trawl.job.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/** job-service configuration ({@code trawl.*}; each key also reads from its TRAWL_* environment variable). */
+@ConfigMapping(prefix = "trawl")
+public interface TrawlConfig {
+
+    /** API keys and their tenants: {@code key=tenant,key2=tenant2} (TRAWL_API_KEYS). */
+    @WithName("api-keys")
+    Optional<String> apiKeys();
+
+    /** Postgres connection (TRAWL_DB_*). */
+    Db db();
+
+    /** RabbitMQ connection (TRAWL_RABBITMQ_*). */
+    Rabbitmq rabbitmq();
+
+    /** REST API bounds. */
+    Api api();
+
+    /** The dispatcher that moves due pending tasks to {@code trawl.tasks}. */
+    Dispatcher dispatcher();
+
+    /** The reaper: expired leases, lost messages, job completion, progress events. */
+    Reaper reaper();
+
+    /** Deletion of old results and events. */
+    Retention retention();
+
+    interface Db {
+        /** Postgres host. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Postgres port. */
+        @WithDefault("5432")
+        int port();
+
+        /** Database name. */
+        @WithDefault("trawl")
+        String name();
+
+        /** Database user. */
+        @WithDefault("trawl")
+        String user();
+
+        /** Database password. */
+        @WithDefault("trawl")
+        String password();
+    }
+
+    interface Rabbitmq {
+        /** Broker host. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Broker AMQP port. */
+        @WithDefault("5672")
+        int port();
+
+        /** Broker user. */
+        @WithDefault("guest")
+        String user();
+
+        /** Broker password. */
+        @WithDefault("guest")
+        String password();
+
+        /** Virtual host. */
+        @WithDefault("/")
+        String vhost();
+
+        /** How long a publish may wait for the broker's confirm before it counts as failed. */
+        @WithDefault("5s")
+        Duration confirmTimeout();
+
+        /** Delay between attempts to (re)connect when the broker is unreachable. */
+        @WithDefault("2s")
+        Duration reconnectInterval();
+    }
+
+    interface Api {
+        /** Default page size of list endpoints. */
+        @WithDefault("50")
+        int defaultLimit();
+
+        /** Largest page size a client may ask for. */
+        @WithDefault("500")
+        int maxLimit();
+    }
+
+    interface Dispatcher {
+        /** Run the dispatcher in this process (several replicas may; they never double-dispatch). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Pause between dispatch rounds when the last round found nothing to do. */
+        @WithDefault("100ms")
+        Duration idleInterval();
+
+        /** Most tasks published in one round (one transaction). */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Most hosts locked and served in one round. */
+        @WithDefault("200")
+        int hostsPerRound();
+    }
+
+    interface Reaper {
+        /** How often the reaper runs ("off" to disable). */
+        @WithDefault("1s")
+        String interval();
+
+        /** Base delay of the retry backoff (doubled per attempt). */
+        @WithDefault("2s")
+        Duration backoffBase();
+
+        /** Longest retry delay. */
+        @WithDefault("5m")
+        Duration backoffMax();
+
+        /** Jitter as a fraction of the delay (0.25 = ±25%). */
+        @WithDefault("0.25")
+        double backoffJitter();
+
+        /** A task queued this long without a worker claiming it is assumed lost and re-dispatched. */
+        @WithDefault("10m")
+        Duration queuedTimeout();
+
+        /** A finished job is "failed" when at least this fraction of its tasks failed (1.0: only if all did). */
+        @WithDefault("1.0")
+        double failedRatio();
+
+        /** Minimum time between two job.progress events of one job. */
+        @WithDefault("5s")
+        Duration progressInterval();
+
+        /** Most rows one reaper step touches. */
+        @WithDefault("500")
+        int batchSize();
+    }
+
+    interface Retention {
+        /** Results and events of jobs finished longer ago than this are deleted. */
+        @WithDefault("30d")
+        Duration period();
+
+        /** How often retention runs ("off" to disable). */
+        @WithDefault("1h")
+        String interval();
+
+        /** Rows deleted per statement. */
+        @WithDefault("5000")
+        int batchSize();
+    }
+}

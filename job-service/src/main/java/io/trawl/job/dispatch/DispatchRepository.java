@@ -1,0 +1,137 @@
+package io.trawl.job.dispatch;
+
+import io.smallrye.mutiny.Uni;
+import io.trawl.common.spec.JobSpec;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The dispatcher's SQL, run in one transaction per round. Lock order: host rows (SKIP LOCKED: another
+ * dispatcher owns them this round), then job rows (by id), then task rows — the same job-before-task order
+ * every other writer follows.
+ */
+@ApplicationScoped
+public class DispatchRepository {
+
+    /** A task just marked queued: what goes into its message. */
+    public record QueuedTask(long id, UUID jobId, String url, int depth, int attempt) {
+    }
+
+    private static final String LOCK_HOSTS = "SELECT h.host FROM trawl.hosts h "
+            + "WHERE h.next_dispatch_at <= now() AND (h.backoff_until IS NULL OR h.backoff_until <= now()) "
+            + "AND EXISTS (SELECT 1 FROM trawl.tasks t JOIN trawl.jobs j ON j.id = t.job_id "
+            + "  WHERE t.host = h.host AND t.state = 'pending' AND t.next_attempt_at <= now() "
+            + "  AND j.status IN ('pending', 'running')) "
+            + "ORDER BY h.next_dispatch_at LIMIT $1 FOR UPDATE OF h SKIP LOCKED";
+
+    // A separate statement after the lock: its snapshot sees every dispatch that committed under it.
+    private static final String HOST_SLOTS = "SELECT h.host, h.crawl_delay_ms, "
+            + "(SELECT count(*) FROM trawl.tasks f WHERE f.host = h.host AND f.state IN ('queued', 'running'))::int "
+            + "AS in_flight FROM trawl.hosts h WHERE h.host = ANY($1) ORDER BY h.next_dispatch_at";
+
+    private static final String CANDIDATES = "SELECT c.id, c.job_id, c.host, c.job_rank::int AS job_rank, "
+            + "j.dispatch_pass, j.priority, (j.spec #>> '{limits,perHostConcurrency}')::int AS concurrency, "
+            + "(j.spec #>> '{limits,perHostDelayMs}')::int AS delay "
+            + "FROM (SELECT t.id, t.job_id, t.host, "
+            + "      row_number() OVER (PARTITION BY t.host, t.job_id ORDER BY t.id) AS job_rank "
+            + "      FROM trawl.tasks t WHERE t.host = ANY($1) AND t.state = 'pending' "
+            + "      AND t.next_attempt_at <= now()) c "
+            + "JOIN trawl.jobs j ON j.id = c.job_id "
+            + "WHERE c.job_rank <= $2 AND j.status IN ('pending', 'running')";
+
+    private static final String LOCK_ACTIVE_JOBS = "SELECT id FROM trawl.jobs WHERE id = ANY($1) "
+            + "AND status IN ('pending', 'running') ORDER BY id FOR UPDATE";
+
+    private static final String QUEUE = "UPDATE trawl.tasks SET state = 'queued', queued_at = now() "
+            + "WHERE id = ANY($1) AND state = 'pending' AND job_id = ANY($2) "
+            + "RETURNING id, job_id, url, depth, attempt";
+
+    private static final String START_JOBS = "UPDATE trawl.jobs SET status = 'running', "
+            + "started_at = COALESCE(started_at, now()) WHERE id = ANY($1) AND status = 'pending' RETURNING id";
+
+    private static final String ADVANCE_PASS = "UPDATE trawl.jobs j SET dispatch_pass = j.dispatch_pass + x.inc "
+            + "FROM unnest($1::uuid[], $2::float8[]) AS x(id, inc) WHERE j.id = x.id";
+
+    private static final String SPACE_HOSTS = "UPDATE trawl.hosts h "
+            + "SET next_dispatch_at = now() + x.delay * interval '1 millisecond', updated_at = now() "
+            + "FROM unnest($1::text[], $2::int[]) AS x(host, delay) WHERE h.host = x.host";
+
+    public Uni<List<String>> lockDueHosts(SqlConnection tx, int limit) {
+        return tx.preparedQuery(LOCK_HOSTS).execute(Tuple.of(limit)).onItem().transform(rows -> {
+            List<String> hosts = new ArrayList<>(rows.size());
+            rows.forEach(row -> hosts.add(row.getString(0)));
+            return hosts;
+        });
+    }
+
+    public Uni<List<DispatchPlanner.HostSlot>> hostSlots(SqlConnection tx, List<String> hosts) {
+        return tx.preparedQuery(HOST_SLOTS).execute(Tuple.of(hosts.toArray(String[]::new))).onItem().transform(rows -> {
+            List<DispatchPlanner.HostSlot> slots = new ArrayList<>(rows.size());
+            rows.forEach(r -> slots.add(new DispatchPlanner.HostSlot(r.getString("host"), r.getInteger("in_flight"),
+                    r.getInteger("crawl_delay_ms"))));
+            return slots;
+        });
+    }
+
+    public Uni<List<DispatchPlanner.Candidate>> candidates(SqlConnection tx, List<String> hosts, int perJobLimit) {
+        return tx.preparedQuery(CANDIDATES).execute(Tuple.of(hosts.toArray(String[]::new), perJobLimit))
+                .onItem().transform(rows -> {
+                    List<DispatchPlanner.Candidate> list = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        double weight = JobSpec.weightOf(r.getInteger("priority"));
+                        list.add(new DispatchPlanner.Candidate(r.getLong("id"), r.getUUID("job_id"),
+                                r.getString("host"), r.getDouble("dispatch_pass"), weight,
+                                r.getInteger("concurrency"), r.getInteger("delay"), r.getInteger("job_rank")));
+                    }
+                    return list;
+                });
+    }
+
+    /** Locks the jobs (by id) and returns those still pending or running. */
+    public Uni<Set<UUID>> lockActiveJobs(SqlConnection tx, Set<UUID> jobIds) {
+        return tx.preparedQuery(LOCK_ACTIVE_JOBS).execute(Tuple.of(jobIds.toArray(UUID[]::new)))
+                .onItem().transform(rows -> {
+                    Set<UUID> active = new HashSet<>();
+                    rows.forEach(row -> active.add(row.getUUID(0)));
+                    return active;
+                });
+    }
+
+    public Uni<List<QueuedTask>> queue(SqlConnection tx, List<Long> taskIds, Set<UUID> activeJobs) {
+        return tx.preparedQuery(QUEUE).execute(Tuple.of(taskIds.toArray(Long[]::new), activeJobs.toArray(UUID[]::new)))
+                .onItem().transform(rows -> {
+                    List<QueuedTask> queued = new ArrayList<>(rows.size());
+                    rows.forEach(r -> queued.add(new QueuedTask(r.getLong("id"), r.getUUID("job_id"),
+                            r.getString("url"), r.getInteger("depth"), r.getInteger("attempt"))));
+                    return queued;
+                });
+    }
+
+    /** Moves pending jobs to running; returns the ones that changed (they get job.started). */
+    public Uni<List<UUID>> startJobs(SqlConnection tx, Set<UUID> jobIds) {
+        return tx.preparedQuery(START_JOBS).execute(Tuple.of(jobIds.toArray(UUID[]::new))).onItem().transform(rows -> {
+            List<UUID> started = new ArrayList<>();
+            rows.forEach(row -> started.add(row.getUUID(0)));
+            return started;
+        });
+    }
+
+    public Uni<Void> advancePass(SqlConnection tx, List<UUID> jobIds, List<Double> increments) {
+        return tx.preparedQuery(ADVANCE_PASS)
+                .execute(Tuple.of(jobIds.toArray(UUID[]::new), increments.toArray(Double[]::new)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> spaceHosts(SqlConnection tx, List<String> hosts, List<Integer> delaysMs) {
+        return tx.preparedQuery(SPACE_HOSTS)
+                .execute(Tuple.of(hosts.toArray(String[]::new), delaysMs.toArray(Integer[]::new)))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,145 @@
+package io.trawl.job.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.trawl.common.state.JobStatus;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL on {@code trawl.jobs}. Methods taking a connection run in the caller's transaction. */
+@ApplicationScoped
+public class JobRepository {
+
+    /** A new job row, as the create path inserts it. */
+    public record NewJob(UUID id, String tenant, String name, String spec, String requestHash, int priority,
+            String idempotencyKey, UUID scheduleId, Instant fireTime) {
+    }
+
+    /** The position after the last job of a listing page. */
+    public record ListCursor(Instant createdAt, UUID id) {
+    }
+
+    private static final String INSERT = "INSERT INTO trawl.jobs (id, tenant, name, spec, request_hash, priority, "
+            + "idempotency_key, schedule_id, fire_time, dispatch_pass) "
+            + "VALUES ($1, $2, $3, $4::text::jsonb, $5, $6, $7, $8, $9, "
+            + "COALESCE((SELECT min(dispatch_pass) FROM trawl.jobs WHERE status IN ('pending', 'running')), 0)) "
+            + "ON CONFLICT DO NOTHING RETURNING " + JobRecord.COLUMNS;
+
+    private final Pool pool;
+
+    public JobRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Inserts the job; empty when its idempotency key (or schedule fire) already has a job. */
+    public Uni<Optional<JobRecord>> insert(SqlConnection tx, NewJob job) {
+        return tx.preparedQuery(INSERT).execute(Tuple.from(List.of(job.id(), job.tenant(), job.name(), job.spec(),
+                        job.requestHash(), job.priority())).addValue(job.idempotencyKey()).addValue(job.scheduleId())
+                        .addValue(utc(job.fireTime())))
+                .onItem().transform(JobRepository::first);
+    }
+
+    public Uni<Optional<JobRecord>> findByIdempotencyKey(SqlClient client, String tenant, String key) {
+        return client.preparedQuery("SELECT " + JobRecord.COLUMNS
+                        + " FROM trawl.jobs WHERE tenant = $1 AND idempotency_key = $2")
+                .execute(Tuple.of(tenant, key))
+                .onItem().transform(JobRepository::first);
+    }
+
+    /** The job, read on {@code client} (inside a transaction it sees the transaction's own writes). */
+    public Uni<JobRecord> get(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT " + JobRecord.COLUMNS + " FROM trawl.jobs WHERE id = $1")
+                .execute(Tuple.of(id))
+                .onItem().transform(rows -> JobRecord.from(rows.iterator().next()));
+    }
+
+    public Uni<Optional<JobRecord>> find(String tenant, UUID id) {
+        return pool.preparedQuery("SELECT " + JobRecord.COLUMNS + " FROM trawl.jobs WHERE id = $1 AND tenant = $2")
+                .execute(Tuple.of(id, tenant))
+                .onItem().transform(JobRepository::first);
+    }
+
+    /** Locks the job row for the rest of the transaction (every writer of a job takes this lock first). */
+    public Uni<Optional<JobRecord>> lock(SqlConnection tx, String tenant, UUID id) {
+        return tx.preparedQuery("SELECT " + JobRecord.COLUMNS
+                        + " FROM trawl.jobs WHERE id = $1 AND tenant = $2 FOR UPDATE")
+                .execute(Tuple.of(id, tenant))
+                .onItem().transform(JobRepository::first);
+    }
+
+    /** A page of the tenant's jobs, newest first, optionally of one status. */
+    public Uni<List<JobRecord>> list(String tenant, JobStatus status, ListCursor after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(JobRecord.COLUMNS)
+                .append(" FROM trawl.jobs WHERE tenant = $1");
+        Tuple args = Tuple.of(tenant);
+        if (status != null) {
+            args.addValue(status.wire());
+            sql.append(" AND status = $").append(args.size());
+        }
+        if (after != null) {
+            args.addValue(utc(after.createdAt()));
+            args.addValue(after.id());
+            sql.append(" AND (created_at, id) < ($").append(args.size() - 1).append(", $").append(args.size()).append(")");
+        }
+        args.addValue(limit);
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT $").append(args.size());
+        return pool.preparedQuery(sql.toString()).execute(args).onItem().transform(JobRepository::all);
+    }
+
+    /** Sets the job's status and the timestamp that goes with it. */
+    public Uni<JobRecord> updateStatus(SqlConnection tx, UUID id, JobStatus status) {
+        String timestamps = switch (status) {
+            case PAUSED -> "paused_at = now()";
+            case RUNNING -> "paused_at = NULL, finished_at = NULL, started_at = COALESCE(started_at, now()), "
+                    + "dispatch_pass = GREATEST(dispatch_pass, COALESCE((SELECT min(dispatch_pass) FROM trawl.jobs "
+                    + "WHERE status IN ('pending', 'running')), 0))";
+            case PENDING -> "paused_at = NULL";
+            case COMPLETED, FAILED, KILLED -> "finished_at = now(), paused_at = NULL";
+        };
+        return tx.preparedQuery("UPDATE trawl.jobs SET status = $2, " + timestamps + " WHERE id = $1 RETURNING "
+                        + JobRecord.COLUMNS)
+                .execute(Tuple.of(id, status.wire()))
+                .onItem().transform(rows -> JobRecord.from(rows.iterator().next()));
+    }
+
+    /** Takes back {@code n} failed tasks of the counters (they are being retried). */
+    public Uni<Void> uncountFailed(SqlConnection tx, UUID id, int n) {
+        return tx.preparedQuery("UPDATE trawl.jobs SET tasks_failed = tasks_failed - $2 WHERE id = $1")
+                .execute(Tuple.of(id, n)).replaceWithVoid();
+    }
+
+    /** How many jobs of each status exist (for the jobs-by-status gauge). */
+    public Uni<List<Row>> countByStatus() {
+        return pool.query("SELECT status, count(*) AS n FROM trawl.jobs GROUP BY status").execute()
+                .onItem().transform(rows -> {
+                    List<Row> list = new ArrayList<>();
+                    rows.forEach(list::add);
+                    return list;
+                });
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Optional<JobRecord> first(RowSet<Row> rows) {
+        return rows.iterator().hasNext() ? Optional.of(JobRecord.from(rows.iterator().next())) : Optional.empty();
+    }
+
+    private static List<JobRecord> all(RowSet<Row> rows) {
+        List<JobRecord> list = new ArrayList<>(rows.size());
+        rows.forEach(row -> list.add(JobRecord.from(row)));
+        return list;
+    }
+}

@@ -1,0 +1,30 @@
+package io.trawl.job.rest;
+
+import io.trawl.job.repository.JobRecord;
+import io.trawl.job.repository.JobRepository;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+/** The job listing's cursor: the (created_at, id) of the last job of the previous page. */
+final class JobCursor {
+
+    private JobCursor() {
+    }
+
+    static String encode(JobRecord last) {
+        return PageRequest.encode(last.createdAt() + "|" + last.id());
+    }
+
+    static JobRepository.ListCursor decode(String raw) {
+        int bar = raw.indexOf('|');
+        if (bar < 0) {
+            throw PageRequest.invalidCursor();
+        }
+        try {
+            return new JobRepository.ListCursor(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            throw PageRequest.invalidCursor();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.trawl.job.rest;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.trawl.common.http.CurrentTenant;
+import io.trawl.common.http.Problem;
+import io.trawl.common.http.ProblemException;
+import io.trawl.common.state.TaskState;
+import io.trawl.job.config.TrawlConfig;
+import io.trawl.job.repository.TaskRecord;
+import io.trawl.job.repository.TaskRepository;
+import io.trawl.job.service.JobService;
+import io.trawl.job.service.ResultService;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestMulti;
+
+/** A job's tasks and results: {@code /api/v1/jobs/{id}/tasks} and {@code /api/v1/jobs/{id}/results}. */
+@Path("/api/v1/jobs/{id}")
+public class JobDataResource {
+
+    static final String NDJSON = "application/x-ndjson";
+    static final String CSV = "text/csv";
+
+    private final JobService jobs;
+    private final TaskRepository tasks;
+    private final ResultService results;
+    private final CurrentTenant tenant;
+    private final TrawlConfig.Api api;
+
+    public JobDataResource(JobService jobs, TaskRepository tasks, ResultService results, CurrentTenant tenant,
+            TrawlConfig config) {
+        this.jobs = jobs;
+        this.tasks = tasks;
+        this.results = results;
+        this.tenant = tenant;
+        this.api = config.api();
+    }
+
+    @GET
+    @Path("/tasks")
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "The job's tasks with attempts and last errors, optionally of one state")
+    public Uni<Page<TaskRecord>> tasks(@PathParam("id") UUID id, @QueryParam("state") String state,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        TaskState filter = parseState(state);
+        long after = page.afterId();
+        return jobs.get(tenant.id(), id).chain(job -> tasks.list(job.id(), filter, after, page.limit() + 1))
+                .onItem().transform(rows -> {
+                    List<TaskRecord> items = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
+                    String next = rows.size() > page.limit()
+                            ? PageRequest.encode(Long.toString(items.get(items.size() - 1).id())) : null;
+                    return new Page<>(items, next);
+                });
+    }
+
+    @GET
+    @Path("/results")
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "The job's items, cursor-paged (Accept: application/x-ndjson or text/csv streams all)")
+    public Uni<Page<ItemView>> results(@PathParam("id") UUID id, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit) {
+        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        long after = page.afterId();
+        return results.page(tenant.id(), id, after, page.limit() + 1).onItem().transform(rows -> {
+            var items = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
+            String next = rows.size() > page.limit()
+                    ? PageRequest.encode(Long.toString(items.get(items.size() - 1).id())) : null;
+            return new Page<>(items.stream().map(ItemView::of).toList(), next);
+        });
+    }
+
+    @GET
+    @Path("/results")
+    @Produces(NDJSON)
+    @Operation(summary = "Every item of the job, one JSON object per line")
+    public Multi<String> resultsNdjson(@PathParam("id") UUID id) {
+        return RestMulti.fromUniResponse(results.ndjson(tenant.id(), id), m -> m);
+    }
+
+    @GET
+    @Path("/results")
+    @Produces(CSV)
+    @Operation(summary = "Every item of the job as CSV: url, then the spec's extract fields")
+    public Multi<String> resultsCsv(@PathParam("id") UUID id) {
+        return RestMulti.fromUniResponse(results.csv(tenant.id(), id), m -> m);
+    }
+
+    private static TaskState parseState(String state) {
+        if (state == null || state.isEmpty()) {
+            return null;
+        }
+        try {
+            return TaskState.fromWire(state);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter("state",
+                    "must be one of pending, queued, running, succeeded, failed, cancelled");
+        }
+    }
+}

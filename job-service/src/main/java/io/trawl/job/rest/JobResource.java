@@ -1,0 +1,143 @@
+package io.trawl.job.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.trawl.common.http.CurrentTenant;
+import io.trawl.common.http.Problem;
+import io.trawl.common.http.ProblemException;
+import io.trawl.common.state.JobCommand;
+import io.trawl.common.state.JobStatus;
+import io.trawl.job.config.TrawlConfig;
+import io.trawl.job.repository.JobRecord;
+import io.trawl.job.repository.JobRepository;
+import io.trawl.job.repository.TaskRepository;
+import io.trawl.job.service.JobService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/** Submit, list, inspect and control jobs: {@code /api/v1/jobs}. */
+@Path("/api/v1/jobs")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+public class JobResource {
+
+    private final JobService service;
+    private final JobRepository jobs;
+    private final TaskRepository tasks;
+    private final CurrentTenant tenant;
+    private final TrawlConfig.Api api;
+    private final Clock clock;
+
+    public JobResource(JobService service, JobRepository jobs, TaskRepository tasks, CurrentTenant tenant,
+            TrawlConfig config, Clock clock) {
+        this.service = service;
+        this.jobs = jobs;
+        this.tasks = tasks;
+        this.tenant = tenant;
+        this.api = config.api();
+        this.clock = clock;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job", description = "The job (status pending) and its seed tasks are stored "
+            + "before the response. An Idempotency-Key makes a retried submission return the first job.")
+    @RequestBody(description = "The job spec (see README)")
+    @APIResponse(responseCode = "201", description = "Created (or, with Idempotent-Replayed: true, the earlier job)")
+    @APIResponse(responseCode = "400", description = "Invalid spec, with every bad field")
+    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with a different body")
+    public Uni<Response> create(@HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
+        return service.create(tenant.id(), idempotencyKey, body).onItem().transform(created -> {
+            JobView view = JobView.detail(created.job(), null, clock.instant());
+            Response.ResponseBuilder response = Response.status(Response.Status.CREATED)
+                    .location(URI.create(view.links().self()))
+                    .entity(view);
+            if (created.replayed()) {
+                response.header("Idempotent-Replayed", "true");
+            }
+            return response.build();
+        });
+    }
+
+    @GET
+    @Operation(summary = "List jobs", description = "Newest first; cursor paging; optional status filter.")
+    public Uni<Page<JobView>> list(@QueryParam("status") String status, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit) {
+        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        JobStatus filter = parseStatus(status);
+        JobRepository.ListCursor after = page.cursor() == null ? null : JobCursor.decode(page.cursor());
+        return jobs.list(tenant.id(), filter, after, page.limit() + 1).onItem().transform(rows -> {
+            Instant now = clock.instant();
+            List<JobRecord> pageRows = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
+            String next = rows.size() > page.limit() ? JobCursor.encode(pageRows.get(pageRows.size() - 1)) : null;
+            return new Page<>(pageRows.stream().map(j -> JobView.summary(j, now)).toList(), next);
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A job's status, progress counters, rates and timestamps")
+    public Uni<JobView> get(@PathParam("id") UUID id) {
+        return service.get(tenant.id(), id).chain(job -> tasks.countByState(job.id())
+                .onItem().transform(counts -> JobView.detail(job, counts, clock.instant())));
+    }
+
+    @POST
+    @Path("/{id}/pause")
+    @Operation(summary = "Pause: no new task starts; in-flight fetches are cancelled and re-queued")
+    public Uni<JobView> pause(@PathParam("id") UUID id) {
+        return control(id, JobCommand.PAUSE);
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @Operation(summary = "Resume a paused job: dispatches the tasks not yet succeeded")
+    public Uni<JobView> resume(@PathParam("id") UUID id) {
+        return control(id, JobCommand.RESUME);
+    }
+
+    @POST
+    @Path("/{id}/kill")
+    @Operation(summary = "Kill: terminal; every open task is cancelled")
+    public Uni<JobView> kill(@PathParam("id") UUID id) {
+        return control(id, JobCommand.KILL);
+    }
+
+    @POST
+    @Path("/{id}/retry")
+    @Operation(summary = "Retry the failed tasks of a completed or failed job")
+    public Uni<JobView> retry(@PathParam("id") UUID id) {
+        return control(id, JobCommand.RETRY);
+    }
+
+    private Uni<JobView> control(UUID id, JobCommand command) {
+        return service.control(tenant.id(), id, command)
+                .onItem().transform(result -> JobView.detail(result.job(), null, clock.instant()));
+    }
+
+    private static JobStatus parseStatus(String status) {
+        if (status == null || status.isEmpty()) {
+            return null;
+        }
+        try {
+            return JobStatus.fromWire(status);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter("status",
+                    "must be one of pending, running, paused, completed, failed, killed");
+        }
+    }
+}
