@@ -95,7 +95,17 @@ public record CanonicalUrl(String url, String hostKey) {
         int hash = raw.indexOf('#');
         String s = hash >= 0 ? raw.substring(0, hash) : raw;
         StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
+        int start = 0;
+        int scheme = s.indexOf("://");
+        if (scheme > 0) {
+            int end = scheme + 3;
+            while (end < s.length() && "/?".indexOf(s.charAt(end)) < 0) {
+                end++;
+            }
+            out.append(s, 0, scheme + 3).append(asciiAuthority(s.substring(scheme + 3, end)));
+            start = end;
+        }
+        for (int i = start; i < s.length(); i++) {
             char c = s.charAt(i);
             if (isLegal(c)) {
                 if (c == '%' && !(i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2)))) {
@@ -115,6 +125,17 @@ public record CanonicalUrl(String url, String hostKey) {
             }
         }
         return out.toString();
+    }
+
+    /** The authority with an internationalized host name in its ASCII (punycode) form. */
+    private static String asciiAuthority(String authority) {
+        if (authority.chars().allMatch(c -> c < 0x80) || authority.contains("@") || authority.startsWith("[")) {
+            return authority;
+        }
+        int colon = authority.lastIndexOf(':');
+        String host = colon >= 0 ? authority.substring(0, colon) : authority;
+        String port = colon >= 0 ? authority.substring(colon) : "";
+        return IDN.toASCII(host) + port;
     }
 
     private static boolean isLegal(char c) {

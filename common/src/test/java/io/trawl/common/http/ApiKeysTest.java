@@ -1,0 +1,40 @@
+package io.trawl.common.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ApiKeysTest {
+
+    @Test
+    void mapsKeysToTenants() {
+        ApiKeys keys = ApiKeys.parse(" k1=acme , k2=globex,");
+        assertThat(keys.tenantOf("k1")).contains("acme");
+        assertThat(keys.tenantOf("k2")).contains("globex");
+        assertThat(keys.tenantOf("k3")).isEmpty();
+        assertThat(keys.tenantOf("")).isEmpty();
+        assertThat(keys.tenantOfAuthorization("Bearer k1")).contains("acme");
+        assertThat(keys.tenantOfAuthorization("bearer k2")).contains("globex");
+        assertThat(keys.tenantOfAuthorization("Basic k1")).isEmpty();
+        assertThat(keys.tenantOfAuthorization(null)).isEmpty();
+    }
+
+    @Test
+    void keysMayContainEquals() {
+        assertThat(ApiKeys.parse("a=b=acme").tenantOf("a=b")).contains("acme");
+    }
+
+    @Test
+    void emptyConfigurationAcceptsNobody() {
+        assertThat(ApiKeys.parse("").isEmpty()).isTrue();
+        assertThat(ApiKeys.parse(null).tenantOf("x")).isEmpty();
+    }
+
+    @Test
+    void rejectsMalformedEntries() {
+        assertThatThrownBy(() -> ApiKeys.parse("justakey")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ApiKeys.parse("k=")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ApiKeys.parse("k=bad tenant")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
