@@ -5,11 +5,15 @@ CREATE TABLE trawl.jobs (
     id              uuid PRIMARY KEY,
     tenant          text        NOT NULL,
     name            text        NOT NULL,
-    spec            jsonb       NOT NULL,
+    -- json, not jsonb: the spec reads back exactly as normalized at submission (extract.fields order is
+    -- the CSV column order); nothing queries into it.
+    spec            json        NOT NULL,
     request_hash    text        NOT NULL,
     status          text        NOT NULL DEFAULT 'pending'
                     CHECK (status IN ('pending', 'running', 'paused', 'completed', 'failed', 'killed')),
     priority        int         NOT NULL DEFAULT 0,
+    per_host_concurrency int    NOT NULL,
+    per_host_delay_ms    int    NOT NULL,
     idempotency_key text,
     tasks_total     int         NOT NULL DEFAULT 0,
     tasks_done      int         NOT NULL DEFAULT 0,
@@ -90,7 +94,7 @@ CREATE TABLE trawl.schedules (
     name          text        NOT NULL,
     cron          text        NOT NULL,
     timezone      text        NOT NULL,
-    template      jsonb       NOT NULL,
+    template      json        NOT NULL,
     enabled       boolean     NOT NULL DEFAULT true,
     misfire_grace interval    NOT NULL DEFAULT interval '5 minutes',
     overlap       text        NOT NULL DEFAULT 'skip' CHECK (overlap IN ('skip', 'queue', 'allow')),

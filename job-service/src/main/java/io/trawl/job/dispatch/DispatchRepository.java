@@ -37,8 +37,7 @@ public class DispatchRepository {
             + "AS in_flight FROM trawl.hosts h WHERE h.host = ANY($1) ORDER BY h.next_dispatch_at";
 
     private static final String CANDIDATES = "SELECT c.id, c.job_id, c.host, c.job_rank::int AS job_rank, "
-            + "j.dispatch_pass, j.priority, (j.spec #>> '{limits,perHostConcurrency}')::int AS concurrency, "
-            + "(j.spec #>> '{limits,perHostDelayMs}')::int AS delay "
+            + "j.dispatch_pass, j.priority, j.per_host_concurrency, j.per_host_delay_ms "
             + "FROM (SELECT t.id, t.job_id, t.host, "
             + "      row_number() OVER (PARTITION BY t.host, t.job_id ORDER BY t.id) AS job_rank "
             + "      FROM trawl.tasks t WHERE t.host = ANY($1) AND t.state = 'pending' "
@@ -88,7 +87,7 @@ public class DispatchRepository {
                         double weight = JobSpec.weightOf(r.getInteger("priority"));
                         list.add(new DispatchPlanner.Candidate(r.getLong("id"), r.getUUID("job_id"),
                                 r.getString("host"), r.getDouble("dispatch_pass"), weight,
-                                r.getInteger("concurrency"), r.getInteger("delay"), r.getInteger("job_rank")));
+                                r.getInteger("per_host_concurrency"), r.getInteger("per_host_delay_ms"), r.getInteger("job_rank")));
                     }
                     return list;
                 });

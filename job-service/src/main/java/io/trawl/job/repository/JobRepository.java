@@ -23,7 +23,7 @@ public class JobRepository {
 
     /** A new job row, as the create path inserts it. */
     public record NewJob(UUID id, String tenant, String name, String spec, String requestHash, int priority,
-            String idempotencyKey, UUID scheduleId, Instant fireTime) {
+            int perHostConcurrency, int perHostDelayMs, String idempotencyKey, UUID scheduleId, Instant fireTime) {
     }
 
     /** The position after the last job of a listing page. */
@@ -31,8 +31,8 @@ public class JobRepository {
     }
 
     private static final String INSERT = "INSERT INTO trawl.jobs (id, tenant, name, spec, request_hash, priority, "
-            + "idempotency_key, schedule_id, fire_time, dispatch_pass) "
-            + "VALUES ($1, $2, $3, $4::text::jsonb, $5, $6, $7, $8, $9, "
+            + "per_host_concurrency, per_host_delay_ms, idempotency_key, schedule_id, fire_time, dispatch_pass) "
+            + "VALUES ($1, $2, $3, $4::text::json, $5, $6, $7, $8, $9, $10, $11, "
             + "COALESCE((SELECT min(dispatch_pass) FROM trawl.jobs WHERE status IN ('pending', 'running')), 0)) "
             + "ON CONFLICT DO NOTHING RETURNING " + JobRecord.COLUMNS;
 
@@ -45,8 +45,8 @@ public class JobRepository {
     /** Inserts the job; empty when its idempotency key (or schedule fire) already has a job. */
     public Uni<Optional<JobRecord>> insert(SqlConnection tx, NewJob job) {
         return tx.preparedQuery(INSERT).execute(Tuple.from(List.of(job.id(), job.tenant(), job.name(), job.spec(),
-                        job.requestHash(), job.priority())).addValue(job.idempotencyKey()).addValue(job.scheduleId())
-                        .addValue(utc(job.fireTime())))
+                        job.requestHash(), job.priority(), job.perHostConcurrency(), job.perHostDelayMs()))
+                        .addValue(job.idempotencyKey()).addValue(job.scheduleId()).addValue(utc(job.fireTime())))
                 .onItem().transform(JobRepository::first);
     }
 

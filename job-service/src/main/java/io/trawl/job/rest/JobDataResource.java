@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestMulti;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** A job's tasks and results: {@code /api/v1/jobs/{id}/tasks} and {@code /api/v1/jobs/{id}/results}. */
 @Path("/api/v1/jobs/{id}")
@@ -81,9 +82,10 @@ public class JobDataResource {
     @GET
     @Path("/results")
     @Produces(NDJSON)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every item of the job, one JSON object per line")
-    public Multi<String> resultsNdjson(@PathParam("id") UUID id) {
-        return RestMulti.fromUniResponse(results.ndjson(tenant.id(), id), m -> m);
+    public Multi<ResultService.ExportedItem> resultsNdjson(@PathParam("id") UUID id) {
+        return RestMulti.fromUniResponse(results.export(tenant.id(), id), m -> m);
     }
 
     @GET

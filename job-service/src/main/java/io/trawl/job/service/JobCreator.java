@@ -47,7 +47,8 @@ public class JobCreator {
         String requestHash = sha256(specJson);
         List<CanonicalUrl> seeds = SeedExpander.expand(spec);
         JobRepository.NewJob row = new JobRepository.NewJob(UUID.randomUUID(), tenant, spec.name(), specJson,
-                requestHash, spec.priority(), idempotencyKey, scheduleId, fireTime);
+                requestHash, spec.priority(), spec.limits().perHostConcurrency(), spec.limits().perHostDelayMs(),
+                idempotencyKey, scheduleId, fireTime);
         return jobs.insert(tx, row).onItem().transformToUni(inserted -> inserted
                 .map(job -> TaskWriter.insert(tx, job.id(), seeds, 0, null, spec.limits().maxAttempts(),
                                 spec.crawl().maxPages())

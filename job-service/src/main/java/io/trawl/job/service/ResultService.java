@@ -37,11 +37,11 @@ public class ResultService {
         return jobs.get(tenant, jobId).chain(job -> items.page(job.id(), afterId, limit));
     }
 
-    /** Checks access, then streams every item as one NDJSON line. */
-    public Uni<Multi<String>> ndjson(String tenant, UUID jobId) {
+    /** Checks access, then streams every item (one NDJSON line each). */
+    public Uni<Multi<ExportedItem>> export(String tenant, UUID jobId) {
         return jobs.get(tenant, jobId).onItem().transform(job -> all(job.id())
-                .onItem().transform(item -> WireJson.encodeString(new ExportedItem(item.url(), item.taskId(),
-                        item.ordinal(), WireJson.tree(item.data()))) + "\n"));
+                .onItem().transform(item -> new ExportedItem(item.url(), item.taskId(), item.ordinal(),
+                        WireJson.tree(item.data()))));
     }
 
     /** Checks access, then streams a header line and one CSV line per item (url + the spec's fields). */
@@ -82,7 +82,8 @@ public class ResultService {
         return spec.extract() == null ? List.of() : List.copyOf(spec.extract().fields().keySet());
     }
 
-    /** One NDJSON export line. */
-    record ExportedItem(String url, long taskId, int ordinal, JsonNode data) {
+    /** One item of an export: where it came from and its fields. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record ExportedItem(String url, long taskId, int ordinal, JsonNode data) {
     }
 }
