@@ -34,9 +34,8 @@ public class RetentionCleaner {
     public Uni<Integer> purgeOnce() {
         return repository.jobsPastRetention(config.period(), 100)
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
-                .onItem().transformToUniAndConcatenate(this::purge)
-                .collect().asList()
-                .onItem().transform(java.util.List::size);
+                .onItem().transformToUniAndConcatenate(id -> purge(id).replaceWith(1))
+                .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue));
     }
 
     private Uni<Void> purge(UUID jobId) {

@@ -17,12 +17,21 @@ public final class FakeWorker {
         this.db = db;
     }
 
-    /** Claims a queued task of a running job: running, attempt + 1, a lease of {@code leaseMs}. */
+    /**
+     * Claims a queued task of a running job: running, attempt + 1, a lease of {@code leaseMs}. Like the real
+     * worker it locks the job row first: a message consumed before its dispatch committed waits for that
+     * commit (the dispatcher holds the job lock) instead of finding the task still pending.
+     */
     public boolean claim(long taskId, long leaseMs) {
-        return db.update("UPDATE trawl.tasks t SET state = 'running', attempt = attempt + 1, lease_owner = 'fake', "
-                + "lease_token = gen_random_uuid(), lease_expires_at = now() + $2 * interval '1 millisecond', "
-                + "started_at = now() FROM trawl.jobs j WHERE t.id = $1 AND t.state = 'queued' "
-                + "AND j.id = t.job_id AND j.status = 'running'", taskId, leaseMs) == 1;
+        return db.pool().withTransaction(tx -> tx.preparedQuery("SELECT j.status FROM trawl.jobs j "
+                        + "JOIN trawl.tasks t ON t.job_id = j.id WHERE t.id = $1 FOR UPDATE OF j")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(taskId))
+                .chain(job -> tx.preparedQuery("UPDATE trawl.tasks t SET state = 'running', attempt = attempt + 1, "
+                        + "lease_owner = 'fake', lease_token = gen_random_uuid(), "
+                        + "lease_expires_at = now() + $2 * interval '1 millisecond', started_at = now() "
+                        + "FROM trawl.jobs j WHERE t.id = $1 AND t.state = 'queued' AND j.id = t.job_id "
+                        + "AND j.status = 'running'").execute(io.vertx.mutiny.sqlclient.Tuple.of(taskId, leaseMs))))
+                .await().atMost(java.time.Duration.ofSeconds(30)).rowCount() == 1;
     }
 
     /** Finishes a running task as succeeded and counts it on its job. */
