@@ -32,6 +32,9 @@ public interface TrawlConfig {
     /** Deletion of old results and events. */
     Retention retention();
 
+    /** The cron scheduler that fires schedules. */
+    Scheduler scheduler();
+
     interface Db {
         /** Postgres host. */
         @WithDefault("127.0.0.1")
@@ -143,6 +146,16 @@ public interface TrawlConfig {
 
         /** Most rows one reaper step touches. */
         @WithDefault("500")
+        int batchSize();
+    }
+
+    interface Scheduler {
+        /** How often due schedules are fired ("off" to disable); every replica may run it. */
+        @WithDefault("1s")
+        String interval();
+
+        /** Most schedules one tick handles (each in its own transaction). */
+        @WithDefault("200")
         int batchSize();
     }
 

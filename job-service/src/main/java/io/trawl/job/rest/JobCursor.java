@@ -6,14 +6,18 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
-/** The job listing's cursor: the (created_at, id) of the last job of the previous page. */
+/** The cursor of newest-first listings (jobs, schedules): the (created_at, id) of the previous page's last row. */
 final class JobCursor {
 
     private JobCursor() {
     }
 
     static String encode(JobRecord last) {
-        return PageRequest.encode(last.createdAt() + "|" + last.id());
+        return encode(last.createdAt(), last.id());
+    }
+
+    static String encode(Instant createdAt, UUID id) {
+        return PageRequest.encode(createdAt + "|" + id);
     }
 
     static JobRepository.ListCursor decode(String raw) {

@@ -1,0 +1,136 @@
+package io.trawl.job.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.trawl.common.http.CurrentTenant;
+import io.trawl.common.http.Problem;
+import io.trawl.job.config.TrawlConfig;
+import io.trawl.job.repository.JobRepository;
+import io.trawl.job.repository.ScheduleRecord;
+import io.trawl.job.repository.ScheduleRunRecord;
+import io.trawl.job.service.ScheduleService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Recurring jobs: {@code /api/v1/schedules}. Cron expressions use Quartz syntax (with seconds). */
+@Path("/api/v1/schedules")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+public class ScheduleResource {
+
+    private final ScheduleService service;
+    private final CurrentTenant tenant;
+    private final TrawlConfig.Api api;
+
+    public ScheduleResource(ScheduleService service, CurrentTenant tenant, TrawlConfig config) {
+        this.service = service;
+        this.tenant = tenant;
+        this.api = config.api();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a schedule: a cron expression (Quartz syntax), a time zone and a job template")
+    public Uni<Response> create(String body) {
+        return service.create(tenant.id(), body).map(s -> Response.created(URI.create("/api/v1/schedules/" + s.id()))
+                .entity(view(s, true)).build());
+    }
+
+    @GET
+    @Operation(summary = "The tenant's schedules, newest first")
+    public Uni<Page<ScheduleView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        JobRepository.ListCursor after = page.cursor() == null ? null : JobCursor.decode(page.cursor());
+        return service.list(tenant.id(), after, page.limit() + 1).map(rows -> {
+            List<ScheduleRecord> items = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
+            String next = rows.size() > page.limit()
+                    ? JobCursor.encode(items.get(items.size() - 1).createdAt(), items.get(items.size() - 1).id()) : null;
+            return new Page<>(items.stream().map(s -> view(s, false)).toList(), next);
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A schedule with its next 5 fire times")
+    public Uni<ScheduleView> get(@PathParam("id") UUID id) {
+        return service.get(tenant.id(), id).map(s -> view(s, true));
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace a schedule's definition (the next fire is computed from now)")
+    public Uni<ScheduleView> replace(@PathParam("id") UUID id, String body) {
+        return service.replace(tenant.id(), id, body).map(s -> view(s, true));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete a schedule and its run history; jobs it started keep running")
+    public Uni<Response> delete(@PathParam("id") UUID id) {
+        return service.delete(tenant.id(), id).map(v -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("/{id}/trigger")
+    @Operation(summary = "Fire the schedule now (whatever its cron, pause state or overlap policy)")
+    public Uni<Response> trigger(@PathParam("id") UUID id) {
+        return service.trigger(tenant.id(), id).map(t -> Response.status(Response.Status.CREATED)
+                .location(URI.create("/api/v1/jobs/" + t.jobId()))
+                .entity(Map.of("fireTime", t.fireTime().toString(), "jobId", t.jobId().toString(),
+                        "job", "/api/v1/jobs/" + t.jobId()))
+                .build());
+    }
+
+    @POST
+    @Path("/{id}/pause")
+    @Operation(summary = "Stop firing (idempotent)")
+    public Uni<ScheduleView> pause(@PathParam("id") UUID id) {
+        return service.pause(tenant.id(), id).map(s -> view(s, true));
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @Operation(summary = "Fire again from the next due time after now (idempotent)")
+    public Uni<ScheduleView> resume(@PathParam("id") UUID id) {
+        return service.resume(tenant.id(), id).map(s -> view(s, true));
+    }
+
+    @GET
+    @Path("/{id}/runs")
+    @Operation(summary = "What became of each due time: fired (with its job), missed, skipped (why) or queued")
+    public Uni<Page<ScheduleRunRecord>> runs(@PathParam("id") UUID id, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit) {
+        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        Instant before;
+        try {
+            before = page.cursor() == null ? null : Instant.parse(page.cursor());
+        } catch (DateTimeParseException e) {
+            throw PageRequest.invalidCursor();
+        }
+        return service.runs(tenant.id(), id, before, page.limit() + 1).map(rows -> {
+            List<ScheduleRunRecord> items = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
+            String next = rows.size() > page.limit() ? PageRequest.encode(items.get(items.size() - 1).fireTime().toString())
+                    : null;
+            return new Page<>(items, next);
+        });
+    }
+
+    private ScheduleView view(ScheduleRecord s, boolean detail) {
+        return ScheduleView.of(s, service.clock().instant(), detail);
+    }
+}
