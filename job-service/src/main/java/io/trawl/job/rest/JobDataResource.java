@@ -17,7 +17,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestMulti;
@@ -55,12 +54,7 @@ public class JobDataResource {
         TaskState filter = parseState(state);
         long after = page.afterId();
         return jobs.get(tenant.id(), id).chain(job -> tasks.list(job.id(), filter, after, page.limit() + 1))
-                .onItem().transform(rows -> {
-                    List<TaskRecord> items = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
-                    String next = rows.size() > page.limit()
-                            ? PageRequest.encode(Long.toString(items.get(items.size() - 1).id())) : null;
-                    return new Page<>(items, next);
-                });
+                .map(rows -> Page.of(rows, page.limit(), t -> t, t -> PageRequest.encode(Long.toString(t.id()))));
     }
 
     @GET
@@ -71,12 +65,8 @@ public class JobDataResource {
             @QueryParam("limit") String limit) {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
         long after = page.afterId();
-        return results.page(tenant.id(), id, after, page.limit() + 1).onItem().transform(rows -> {
-            var items = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
-            String next = rows.size() > page.limit()
-                    ? PageRequest.encode(Long.toString(items.get(items.size() - 1).id())) : null;
-            return new Page<>(items.stream().map(ItemView::of).toList(), next);
-        });
+        return results.page(tenant.id(), id, after, page.limit() + 1)
+                .map(rows -> Page.of(rows, page.limit(), ItemView::of, i -> PageRequest.encode(Long.toString(i.id()))));
     }
 
     @GET

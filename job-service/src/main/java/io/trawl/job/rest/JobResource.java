@@ -7,7 +7,6 @@ import io.trawl.common.http.ProblemException;
 import io.trawl.common.state.JobCommand;
 import io.trawl.common.state.JobStatus;
 import io.trawl.job.config.TrawlConfig;
-import io.trawl.job.repository.JobRecord;
 import io.trawl.job.repository.JobRepository;
 import io.trawl.job.repository.TaskRepository;
 import io.trawl.job.service.JobService;
@@ -24,7 +23,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -80,12 +78,9 @@ public class JobResource {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
         JobStatus filter = parseStatus(status);
         JobRepository.ListCursor after = page.cursor() == null ? null : JobCursor.decode(page.cursor());
-        return jobs.list(tenant.id(), filter, after, page.limit() + 1).onItem().transform(rows -> {
-            Instant now = clock.instant();
-            List<JobRecord> pageRows = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
-            String next = rows.size() > page.limit() ? JobCursor.encode(pageRows.get(pageRows.size() - 1)) : null;
-            return new Page<>(pageRows.stream().map(j -> JobView.summary(j, now)).toList(), next);
-        });
+        Instant now = clock.instant();
+        return jobs.list(tenant.id(), filter, after, page.limit() + 1)
+                .map(rows -> Page.of(rows, page.limit(), j -> JobView.summary(j, now), JobCursor::encode));
     }
 
     @GET

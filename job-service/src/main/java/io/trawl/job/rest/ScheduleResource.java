@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -55,12 +54,8 @@ public class ScheduleResource {
     public Uni<Page<ScheduleView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
         JobRepository.ListCursor after = page.cursor() == null ? null : JobCursor.decode(page.cursor());
-        return service.list(tenant.id(), after, page.limit() + 1).map(rows -> {
-            List<ScheduleRecord> items = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
-            String next = rows.size() > page.limit()
-                    ? JobCursor.encode(items.get(items.size() - 1).createdAt(), items.get(items.size() - 1).id()) : null;
-            return new Page<>(items.stream().map(s -> view(s, false)).toList(), next);
-        });
+        return service.list(tenant.id(), after, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
+                s -> view(s, false), s -> JobCursor.encode(s.createdAt(), s.id())));
     }
 
     @GET
@@ -122,12 +117,8 @@ public class ScheduleResource {
         } catch (DateTimeParseException e) {
             throw PageRequest.invalidCursor();
         }
-        return service.runs(tenant.id(), id, before, page.limit() + 1).map(rows -> {
-            List<ScheduleRunRecord> items = rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
-            String next = rows.size() > page.limit() ? PageRequest.encode(items.get(items.size() - 1).fireTime().toString())
-                    : null;
-            return new Page<>(items, next);
-        });
+        return service.runs(tenant.id(), id, before, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
+                r -> r, r -> PageRequest.encode(r.fireTime().toString())));
     }
 
     private ScheduleView view(ScheduleRecord s, boolean detail) {

@@ -1,0 +1,162 @@
+package io.trawl.scrape.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The worker's SQL on jobs, tasks and items (docs/architecture.md, "the worker contract"). Transactional
+ * methods take the caller's connection; the caller locks the job row ({@link #lockJob}) before any task row.
+ * Every outcome write is guarded by {@code id = $1 AND lease_token = $2 AND state = 'running'}: a worker whose
+ * lease was reaped or whose task was cancelled changes nothing.
+ */
+@ApplicationScoped
+public class TaskRepository {
+
+    private static final String LOCK_JOB = "SELECT status FROM trawl.jobs WHERE id = $1 FOR UPDATE";
+
+    private static final String CLAIM = "UPDATE trawl.tasks SET state = 'running', attempt = attempt + 1, "
+            + "lease_owner = $3, lease_token = $4, lease_expires_at = now() + $5::bigint * interval '1 millisecond', "
+            + "started_at = now() WHERE id = $1 AND job_id = $2 AND state = 'queued' "
+            + "RETURNING url, host, depth, attempt, max_attempts, queued_at";
+
+    // UPDATE ... FROM does not lock the joined job row: a renewal holds no job lock (lock order stays safe).
+    private static final String RENEW = "UPDATE trawl.tasks t SET lease_expires_at = now() + $3::bigint * interval '1 millisecond' "
+            + "FROM trawl.jobs j WHERE t.id = $1 AND t.lease_token = $2 AND t.state = 'running' AND j.id = t.job_id "
+            + "RETURNING j.status";
+
+    private static final String GUARD = " WHERE id = $1 AND lease_token = $2 AND state = 'running'";
+
+    private static final String SUCCEED = "UPDATE trawl.tasks SET state = 'succeeded', http_status = $3, "
+            + "last_error = NULL, finished_at = now(), lease_token = NULL, lease_expires_at = NULL" + GUARD;
+
+    private static final String RETRY = "UPDATE trawl.tasks SET state = 'pending', "
+            + "next_attempt_at = now() + $3::bigint * interval '1 millisecond', last_error = $4, http_status = $5, "
+            + "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, queued_at = NULL" + GUARD
+            + " RETURNING next_attempt_at";
+
+    private static final String FAIL = "UPDATE trawl.tasks SET state = 'failed', last_error = $3, http_status = $4, "
+            + "finished_at = now(), lease_token = NULL, lease_expires_at = NULL" + GUARD;
+
+    private static final String REQUEUE = "UPDATE trawl.tasks SET state = 'pending', attempt = GREATEST(attempt - 1, 0), "
+            + "next_attempt_at = now(), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, "
+            + "queued_at = NULL, started_at = NULL" + GUARD;
+
+    private static final String INSERT_ITEMS = "INSERT INTO trawl.items (job_id, task_id, url, ordinal, data) "
+            + "SELECT $1, $2, $3, (x.n - 1)::int, x.data::jsonb "
+            + "FROM unnest($4::text[]) WITH ORDINALITY AS x(data, n) ON CONFLICT (task_id, ordinal) DO NOTHING";
+
+    private static final String COUNT_DONE = "UPDATE trawl.jobs SET tasks_done = tasks_done + 1, items = items + $2 "
+            + "WHERE id = $1";
+
+    private static final String COUNT_FAILED = "UPDATE trawl.jobs SET tasks_failed = tasks_failed + 1 WHERE id = $1";
+
+    private static final String FAIL_DEAD_LETTERED = "UPDATE trawl.tasks SET state = 'failed', last_error = $3, "
+            + "finished_at = now(), lease_token = NULL, lease_expires_at = NULL, queued_at = NULL "
+            + "WHERE id = $1 AND job_id = $2 AND (state IN ('pending', 'queued') "
+            + "OR state = 'running' AND lease_expires_at < now()) RETURNING url, attempt";
+
+    private static final String SPEC = "SELECT spec::text FROM trawl.jobs WHERE id = $1";
+
+    private final Pool pool;
+
+    public TaskRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Locks the job row (first, always); its status, or empty when the job does not exist. */
+    public Uni<Optional<String>> lockJob(SqlConnection tx, UUID jobId) {
+        return tx.preparedQuery(LOCK_JOB).execute(Tuple.of(jobId)).onItem().transform(rows -> first(rows)
+                .map(row -> row.getString(0)));
+    }
+
+    /** queued → running with a new lease; empty when the task is not queued (claimed, terminal, requeued). */
+    public Uni<Optional<ClaimedTask>> claim(SqlConnection tx, long taskId, UUID jobId, String owner, UUID token,
+            long leaseMs) {
+        return tx.preparedQuery(CLAIM).execute(Tuple.of(taskId, jobId, owner, token, leaseMs))
+                .onItem().transform(rows -> first(rows).map(r -> new ClaimedTask(taskId, jobId, r.getString("url"),
+                        r.getString("host"), r.getInteger("depth"), r.getInteger("attempt"),
+                        r.getInteger("max_attempts"), token, instant(r.getOffsetDateTime("queued_at")))));
+    }
+
+    /** Extends the lease; the job's status, or empty when the lease is gone (task reaped or cancelled). */
+    public Uni<Optional<String>> renew(long taskId, UUID token, long leaseMs) {
+        return pool.preparedQuery(RENEW).execute(Tuple.of(taskId, token, leaseMs))
+                .onItem().transform(rows -> first(rows).map(row -> row.getString(0)));
+    }
+
+    public Uni<Boolean> succeed(SqlConnection tx, ClaimedTask task, int httpStatus) {
+        return tx.preparedQuery(SUCCEED).execute(Tuple.of(task.id(), task.leaseToken(), httpStatus))
+                .onItem().transform(rows -> rows.rowCount() == 1);
+    }
+
+    /** Back to pending after {@code delayMs}; the next attempt's time (database clock), or empty if not ours. */
+    public Uni<Optional<Instant>> retry(SqlConnection tx, ClaimedTask task, long delayMs, String error,
+            Integer httpStatus) {
+        return tx.preparedQuery(RETRY)
+                .execute(Tuple.from(new Object[] {task.id(), task.leaseToken(), delayMs, error, httpStatus}))
+                .onItem().transform(rows -> first(rows).map(r -> instant(r.getOffsetDateTime(0))));
+    }
+
+    public Uni<Boolean> fail(SqlConnection tx, ClaimedTask task, String error, Integer httpStatus) {
+        return tx.preparedQuery(FAIL).execute(Tuple.of(task.id(), task.leaseToken(), error, httpStatus))
+                .onItem().transform(rows -> rows.rowCount() == 1);
+    }
+
+    /** Hands a claimed task back (pause, shutdown): pending now, and this attempt is not counted. */
+    public Uni<Boolean> requeue(SqlConnection tx, ClaimedTask task) {
+        return tx.preparedQuery(REQUEUE).execute(Tuple.of(task.id(), task.leaseToken()))
+                .onItem().transform(rows -> rows.rowCount() == 1);
+    }
+
+    /** Inserts the page's items (ordinal = position); a second write of the same task inserts nothing. */
+    public Uni<Integer> insertItems(SqlConnection tx, ClaimedTask task, String url, List<String> itemsJson) {
+        if (itemsJson.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return tx.preparedQuery(INSERT_ITEMS)
+                .execute(Tuple.of(task.jobId(), task.id(), url, itemsJson.toArray(String[]::new)))
+                .onItem().transform(RowSet::rowCount);
+    }
+
+    public Uni<Void> countDone(SqlConnection tx, UUID jobId, int items) {
+        return tx.preparedQuery(COUNT_DONE).execute(Tuple.of(jobId, items)).replaceWithVoid();
+    }
+
+    public Uni<Void> countFailed(SqlConnection tx, UUID jobId) {
+        return tx.preparedQuery(COUNT_FAILED).execute(Tuple.of(jobId)).replaceWithVoid();
+    }
+
+    /**
+     * Fails the task of a dead-lettered message unless another worker holds a live lease on it or it is
+     * already finished; returns (url, attempt) when it changed.
+     */
+    public Uni<Optional<Row>> failDeadLettered(SqlConnection tx, long taskId, UUID jobId, String error) {
+        return tx.preparedQuery(FAIL_DEAD_LETTERED).execute(Tuple.of(taskId, jobId, error))
+                .onItem().transform(TaskRepository::first);
+    }
+
+    /** The job's stored spec (JSON), or empty when the job does not exist. */
+    public Uni<Optional<String>> specOf(UUID jobId) {
+        return pool.preparedQuery(SPEC).execute(Tuple.of(jobId))
+                .onItem().transform(rows -> first(rows).map(row -> row.getString(0)));
+    }
+
+    private static Optional<Row> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

@@ -1,0 +1,73 @@
+package io.trawl.scrape.service;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.trawl.common.spec.JobSpec;
+import io.trawl.scrape.core.extract.PageParser;
+import io.trawl.scrape.core.fetch.FetchException;
+import io.trawl.scrape.core.fetch.FetchFailure;
+import io.trawl.scrape.core.fetch.FetchRequest;
+import io.trawl.scrape.core.fetch.FetchResponse;
+import io.trawl.scrape.core.fetch.Fetcher;
+import io.trawl.scrape.core.fetch.HopFilter;
+import io.trawl.scrape.core.fetch.StatusPolicy;
+import io.trawl.scrape.core.robots.RobotsCache;
+import io.trawl.scrape.repository.ClaimedTask;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Fetches and parses one claimed task's page with the scraper core, racing a cancellation: whichever comes
+ * first wins, and a cancellation resets the connection. Parsing runs on the worker pool, never on the event
+ * loop.
+ */
+@ApplicationScoped
+public class PageWork {
+
+    private final Fetcher fetcher;
+    private final RobotsCache robots;
+
+    public PageWork(Fetcher fetcher, RobotsCache robots) {
+        this.fetcher = fetcher;
+        this.robots = robots;
+    }
+
+    public Uni<Attempt> run(ClaimedTask task, JobRules rules, InFlightTasks.Ticket ticket) {
+        JobSpec spec = rules.spec();
+        long started = System.nanoTime();
+        HopFilter filter = spec.respectRobots() ? robots.filter() : HopFilter.NONE;
+        Uni<Attempt> work = fetcher.fetch(new FetchRequest(task.url(), Duration.ofMillis(spec.limits().timeoutMs()),
+                        spec.limits().maxBytes()), filter)
+                .onItem().transformToUni(response -> interpret(task, rules, response))
+                .onFailure().recoverWithItem(failure -> failed(failure, started));
+        return Uni.combine().any().of(work, ticket.whenCancelled().onItem().transform(Attempt.Cancelled::new));
+    }
+
+    private Uni<Attempt> interpret(ClaimedTask task, JobRules rules, FetchResponse response) {
+        StatusPolicy policy = StatusPolicy.of(response.status());
+        if (policy != StatusPolicy.SUCCESS) {
+            return Uni.createFrom().item(new Attempt.Failed("http " + response.status(), response.status(), null,
+                    policy == StatusPolicy.RETRYABLE, response.retryAfter(), response.elapsed(), response.wireBytes()));
+        }
+        if (!response.isHtml()) {
+            return Uni.createFrom().item(new Attempt.Failed(FetchFailure.NOT_HTML.slug() + ": content type '"
+                    + (response.contentType() == null ? "" : response.contentType()) + "' is not HTML",
+                    response.status(), FetchFailure.NOT_HTML, false, Optional.empty(), response.elapsed(),
+                    response.wireBytes()));
+        }
+        return Uni.createFrom().<Attempt>item(() -> new Attempt.Fetched(response, PageParser.parse(response.body(),
+                        response.charset().orElse(null), response.url(), task.host(), task.depth(), rules.page())))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private static Attempt failed(Throwable failure, long started) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        if (failure instanceof FetchException fe) {
+            return new Attempt.Failed(fe.describe(), null, fe.failure(), fe.failure().retryable(), Optional.empty(),
+                    elapsed, 0);
+        }
+        // A bug or a parser failure on this page: retrying will not help.
+        return new Attempt.Failed("parse: " + failure, null, null, false, Optional.empty(), elapsed, 0);
+    }
+}

@@ -1,0 +1,51 @@
+package io.trawl.scrape.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The lease is renewed while a slow page is fetched, and a lost lease stops the fetch and writes nothing. */
+@QuarkusTest
+@QuarkusTestResource(SchemaResource.class)
+class LeaseTest {
+
+    private static UUID slowPage(String key, long delayMs) {
+        return TestJobs.create("""
+                {"name": "%s", "seeds": ["%s"], "extract": {"item": ".product", "fields": {"name": ".name"}},
+                 "limits": {"timeoutMs": 20000}}""".formatted(key, TestSite.get().url("/slow/1/" + delayMs + "/" + key + "/0")));
+    }
+
+    @Test
+    void aFetchLongerThanTheLeaseSucceedsBecauseTheLeaseIsRenewed() {
+        UUID job = slowPage("renewed", 4500); // %test lease: 3 s, renewed every 500 ms
+        TestDispatcher.queueAndPublish(TestJobs.tasks(job).get(0).id(), 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestJobs.settled(job));
+        assertThat(TestJobs.tasks(job).get(0).state()).isEqualTo("succeeded");
+        assertThat(TestJobs.items(job)).hasSize(2);
+    }
+
+    @Test
+    void aReapedTaskIsAbandonedMidFetchAndNothingIsWritten() {
+        String path = "/slow/1/6000/reaped/0";
+        UUID job = slowPage("reaped", 6000);
+        long taskId = TestJobs.tasks(job).get(0).id();
+        TestDispatcher.queueAndPublish(taskId, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestSite.get().count(path) == 1
+                && TestJobs.tasks(job).get(0).state().equals("running"));
+
+        // what the reaper does to an expired lease: back to pending, the lease gone
+        TestJobs.exec("UPDATE trawl.tasks SET state = 'pending', lease_owner = NULL, lease_token = NULL, "
+                + "lease_expires_at = NULL WHERE id = ?", taskId);
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> TestSite.get().closedEarly(path) == 1);
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        assertThat(TestJobs.tasks(job).get(0).state()).isEqualTo("pending");
+        assertThat(TestJobs.items(job)).isEmpty();
+        assertThat(TestJobs.events(job)).extracting(TestJobs.EventRow::type).containsExactly("task.started");
+    }
+}
