@@ -1,0 +1,35 @@
+package io.trawl.event.config;
+
+import io.smallrye.common.annotation.Identifier;
+import io.trawl.common.http.ApiKeys;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Map;
+
+/** Beans the rest of the service injects: the API keys of the configuration, the clock, queue arguments. */
+public class InfrastructureProducers {
+
+    @Produces
+    @Singleton
+    ApiKeys apiKeys(TrawlConfig config) {
+        return ApiKeys.parse(config.apiKeys().orElse(""));
+    }
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /**
+     * Arguments of this replica's event queue ({@code queue.arguments=trawl-events-queue}): a length bound with
+     * drop-head overflow, so a stalled replica cannot grow the broker's memory (dropped events are healed).
+     */
+    @Produces
+    @Singleton
+    @Identifier("trawl-events-queue")
+    Map<String, Object> eventsQueueArguments(TrawlConfig config) {
+        return Map.of("x-max-length", config.rabbitmq().queueMaxLength(), "x-overflow", "drop-head");
+    }
+}

@@ -1,0 +1,153 @@
+package io.trawl.event.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** event-service configuration ({@code trawl.*}; each key also reads from its TRAWL_* environment variable). */
+@ConfigMapping(prefix = "trawl")
+public interface TrawlConfig {
+
+    /** API keys and their tenants: {@code key=tenant,key2=tenant2} (TRAWL_API_KEYS). */
+    @WithName("api-keys")
+    Optional<String> apiKeys();
+
+    /** Postgres connection (TRAWL_DB_*); read only: event-service never writes. */
+    Db db();
+
+    /** RabbitMQ connection (TRAWL_RABBITMQ_*). */
+    Rabbitmq rabbitmq();
+
+    /** REST replay bounds. */
+    Api api();
+
+    /** Delivery to subscribers: buffers, replay batches, gap healing. */
+    Feed feed();
+
+    /** WebSocket surface. */
+    Websocket websocket();
+
+    interface Db {
+        /** Postgres host. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Postgres port. */
+        @WithDefault("5432")
+        int port();
+
+        /** Database name. */
+        @WithDefault("trawl")
+        String name();
+
+        /** Database user. */
+        @WithDefault("trawl")
+        String user();
+
+        /** Database password. */
+        @WithDefault("trawl")
+        String password();
+    }
+
+    interface Rabbitmq {
+        /** Broker host. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Broker AMQP port. */
+        @WithDefault("5672")
+        int port();
+
+        /** Broker user. */
+        @WithDefault("guest")
+        String user();
+
+        /** Broker password. */
+        @WithDefault("guest")
+        String password();
+
+        /** Virtual host. */
+        @WithDefault("/")
+        String vhost();
+
+        /**
+         * Most events this replica's own queue holds before the broker drops the oldest (they are in Postgres and
+         * are healed from there), so a stalled replica cannot grow the broker's memory.
+         */
+        @WithDefault("100000")
+        int queueMaxLength();
+    }
+
+    interface Api {
+        /** Events per page of {@code GET /api/v1/jobs/{id}/events} when no limit is given. */
+        @WithDefault("100")
+        int defaultLimit();
+
+        /** Largest page a client may ask for. */
+        @WithDefault("1000")
+        int maxLimit();
+    }
+
+    interface Feed {
+        /**
+         * Live events one subscriber may have waiting to be sent. A subscriber that falls further behind gets
+         * {@code {"type":"resync","after":<last seq sent>}} and is closed; this bounds the memory per connection.
+         */
+        @WithDefault("2048")
+        int bufferSize();
+
+        /** Events handed to one connection before waiting for the socket to take them (in-flight bound). */
+        @WithDefault("64")
+        int sendBatch();
+
+        /** Rows per Postgres read when replaying history or catching up. */
+        @WithDefault("500")
+        int replayBatch();
+
+        /**
+         * How often the committed end of every watched job is compared with what was delivered, so an event whose
+         * publish to RabbitMQ was lost is delivered even when no later event arrives to reveal the gap.
+         */
+        @WithDefault("5s")
+        Duration tailCheckInterval();
+
+        /** Delay before a failed Postgres read (gap heal, catch-up) is tried again. */
+        @WithDefault("1s")
+        Duration retryDelay();
+
+        /** A job followed only by tenant firehoses is forgotten after this long without events. */
+        @WithDefault("2m")
+        Duration idleJobTimeout();
+
+        /** Jobs whose tenant is remembered for firehose routing (an LRU cache; tenants never change). */
+        @WithDefault("10000")
+        int tenantCacheSize();
+
+        /** Interval of SSE heartbeat comments (WebSocket pings use {@code trawl.websocket.ping-interval}). */
+        @WithDefault("20s")
+        Duration sseHeartbeat();
+    }
+
+    interface Websocket {
+        /**
+         * Browser origins allowed to open a WebSocket ({@code Origin} header), e.g.
+         * {@code https://dash.example.com,http://localhost:*}; {@code *} allows any. Requests without an
+         * {@code Origin} header (non-browser clients) are not affected. Empty: no browser origin is allowed.
+         */
+        Optional<List<String>> allowedOrigins();
+
+        /** Heartbeat ping interval (mapped to quarkus.websockets-next.server.auto-ping-interval). */
+        @WithDefault("20s")
+        Duration pingInterval();
+
+        /**
+         * Largest message a client may send, in bytes (clients have nothing to send but pongs); a larger one
+         * closes the connection with 1009.
+         */
+        @WithDefault("4096")
+        int maxClientMessage();
+    }
+}

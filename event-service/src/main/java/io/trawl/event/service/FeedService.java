@@ -1,0 +1,102 @@
+package io.trawl.event.service;
+
+import io.smallrye.mutiny.Uni;
+import io.trawl.common.event.EventType;
+import io.trawl.common.http.ProblemException;
+import io.trawl.event.config.TrawlConfig;
+import io.trawl.event.feed.FeedSink;
+import io.trawl.event.feed.FirehoseFilter;
+import io.trawl.event.feed.JobFeedSubscriber;
+import io.trawl.event.feed.LiveEventHub;
+import io.trawl.event.feed.Surface;
+import io.trawl.event.feed.TenantFeedSubscriber;
+import io.trawl.event.metrics.FeedMetrics;
+import io.trawl.event.repository.EventRepository;
+import io.trawl.event.repository.JobHead;
+import io.trawl.event.repository.JobRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+/**
+ * Opening feeds: checks the request (the job exists and is the tenant's, {@code after} is a number the job has)
+ * and attaches a subscriber to this replica's {@link LiveEventHub}. Refusals are {@link ProblemException}s.
+ */
+@ApplicationScoped
+public class FeedService {
+
+    /** An accepted job subscription: the job as read, and where the client's history ends. */
+    public record JobFeedStart(JobHead job, long after) {
+    }
+
+    private final JobRepository jobs;
+    private final EventRepository events;
+    private final LiveEventHub hub;
+    private final FeedMetrics metrics;
+    private final TrawlConfig.Feed config;
+
+    public FeedService(JobRepository jobs, EventRepository events, LiveEventHub hub, FeedMetrics metrics,
+            TrawlConfig config) {
+        this.jobs = jobs;
+        this.events = events;
+        this.hub = hub;
+        this.metrics = metrics;
+        this.config = config.feed();
+    }
+
+    /** The tenant's job; 404 when it does not exist or is another tenant's (never revealed). */
+    public Uni<JobHead> job(String tenant, UUID id) {
+        return jobs.find(id).onItem().transform(found -> found
+                .filter(job -> job.tenant().equals(tenant))
+                .orElseThrow(() -> ProblemException.notFound("no job " + id)));
+    }
+
+    /** Validates a job subscription: {@code afterField} names the parameter {@code afterRaw} came from. */
+    public Uni<JobFeedStart> accept(String tenant, String jobId, String afterField, String afterRaw) {
+        UUID id;
+        long after;
+        try {
+            id = FeedParams.jobId(jobId);
+            after = FeedParams.after(afterField, afterRaw);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return job(tenant, id).onItem().transform(job -> {
+            FeedParams.requireKnown(afterField, after, job.eventSeq());
+            return new JobFeedStart(job, after);
+        });
+    }
+
+    /** Starts an accepted job feed on {@code sink}; the subscriber's pump runs on {@code executor}. */
+    public JobFeedSubscriber open(JobFeedStart start, FeedSink sink, Surface surface, Executor executor) {
+        JobFeedSubscriber subscriber = new JobFeedSubscriber(start.job(), start.after(), sink, surface, events,
+                new JobFeedSubscriber.Limits(config.bufferSize(), config.sendBatch(), config.replayBatch()),
+                metrics, executor);
+        hub.attach(start.job(), subscriber);
+        return subscriber;
+    }
+
+    /** Parses a firehose filter; 400 naming the bad parameter. */
+    public FirehoseFilter filter(String types, String statuses) {
+        Set<EventType> typeSet;
+        try {
+            typeSet = FirehoseFilter.types(types);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter("types", e.getMessage());
+        }
+        try {
+            return FirehoseFilter.of(typeSet, FirehoseFilter.statuses(statuses));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter("status", e.getMessage());
+        }
+    }
+
+    /** Starts a tenant firehose on {@code sink}. */
+    public TenantFeedSubscriber openFirehose(String tenant, FirehoseFilter filter, FeedSink sink, Executor executor) {
+        TenantFeedSubscriber subscriber = new TenantFeedSubscriber(tenant, filter, sink, config.bufferSize(),
+                config.sendBatch(), metrics, executor);
+        hub.attach(subscriber);
+        return subscriber;
+    }
+}

@@ -1,0 +1,35 @@
+package io.trawl.event.service;
+
+import io.smallrye.mutiny.Uni;
+import io.trawl.event.metrics.FeedMetrics;
+import io.trawl.event.repository.EventRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/** REST replay: one page of a job's stored events after a sequence number. */
+@ApplicationScoped
+public class ReplayService {
+
+    private final FeedService feeds;
+    private final EventRepository events;
+    private final FeedMetrics metrics;
+
+    public ReplayService(FeedService feeds, EventRepository events, FeedMetrics metrics) {
+        this.feeds = feeds;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    /** Events {@code seq > after} of the tenant's job, at most {@code limit}. */
+    public Uni<EventPage> page(String tenant, UUID id, long after, int limit) {
+        return feeds.job(tenant, id).chain(job -> {
+            FeedParams.requireKnown("after", after, job.eventSeq());
+            metrics.restRead();
+            return events.after(id, after, limit).onItem().transform(items -> {
+                long next = items.isEmpty() ? after : items.get(items.size() - 1).seq();
+                return new EventPage(id, job.status().wire(), job.status().terminal(), after, items, next,
+                        next < job.eventSeq());
+            });
+        });
+    }
+}

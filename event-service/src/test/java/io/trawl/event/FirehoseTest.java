@@ -1,0 +1,104 @@
+package io.trawl.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.trawl.common.event.EventEnvelope;
+import io.trawl.common.event.EventType;
+import io.trawl.common.json.WireJson;
+import io.trawl.common.state.JobStatus;
+import io.trawl.event.support.FeedClient;
+import io.trawl.event.support.JobFixtures;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** {@code /ws/events}: the tenant's live events only, each job's in order, optional filters. */
+@QuarkusTest
+class FirehoseTest {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    JobFixtures fixtures;
+
+    @Test
+    void aTenantSeesItsOwnJobsLiveEventsInOrderAndNoOneElses() {
+        FeedClient acme = FeedClient.connect(base, "/ws/events", null, "test-key");
+        FeedClient globex = FeedClient.connect(base, "/ws/events", null, "other-key");
+        try {
+            UUID a1 = fixtures.job("acme", JobStatus.RUNNING);
+            UUID a2 = fixtures.job("acme", JobStatus.RUNNING);
+            UUID g1 = fixtures.job("globex", JobStatus.RUNNING);
+            List<EventEnvelope> acmeEvents = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                acmeEvents.addAll(fixtures.appendAndPublish(a1, 1));
+                acmeEvents.addAll(fixtures.appendAndPublish(a2, 1));
+                fixtures.appendAndPublish(g1, 1);
+            }
+            await().atMost(WAIT).until(() -> acme.textsOf(a1).size() + acme.textsOf(a2).size() >= 10
+                    && globex.textsOf(g1).size() >= 5);
+            await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> true);
+            assertThat(acme.textsOf(g1)).isEmpty();
+            assertThat(globex.textsOf(a1)).isEmpty();
+            assertThat(globex.textsOf(a2)).isEmpty();
+            assertThat(globex.seqsOf(g1)).containsExactly(1L, 2L, 3L, 4L, 5L);
+            for (UUID job : List.of(a1, a2)) {
+                assertThat(acme.textsOf(job)).containsExactlyElementsOf(acmeEvents.stream()
+                        .filter(e -> e.jobId().equals(job)).map(WireJson::encodeString).toList());
+            }
+        } finally {
+            acme.close();
+            globex.close();
+        }
+    }
+
+    @Test
+    void filtersByEventTypeAndJobStatus() {
+        FeedClient failures = FeedClient.connect(base, "/ws/events", "types=task.failed,job.completed",
+                "test-key");
+        FeedClient paused = FeedClient.connect(base, "/ws/events", "status=paused", "test-key");
+        try {
+            UUID job = fixtures.job("acme", JobStatus.RUNNING);
+            publish(job, EventType.TASK_SUCCEEDED);
+            publish(job, EventType.TASK_FAILED);
+            publish(job, EventType.JOB_PAUSED);
+            publish(job, EventType.TASK_CANCELLED);
+            publish(job, EventType.JOB_RESUMED);
+            publish(job, EventType.TASK_SUCCEEDED);
+            publish(job, EventType.JOB_COMPLETED);
+            await().atMost(WAIT).until(() -> failures.seqsOf(job).size() >= 2 && paused.seqsOf(job).size() >= 2);
+            await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> true);
+            assertThat(failures.seqsOf(job)).containsExactly(2L, 7L);
+            // Events of the job while it is paused: the pause itself and what followed until the resume.
+            assertThat(paused.seqsOf(job)).containsExactly(3L, 4L);
+        } finally {
+            failures.close();
+            paused.close();
+        }
+    }
+
+    @Test
+    void unknownFilterValuesAreRefusedWith4400() {
+        for (String query : List.of("types=task.exploded", "status=sleeping")) {
+            FeedClient client = FeedClient.connect(base, "/ws/events", query, "test-key");
+            await().atMost(WAIT).until(client::closed);
+            assertThat(client.closeReason.get().getCode()).as(query).isEqualTo(4400);
+            assertThat(client.controls("error").get(0).at("/problem/errors/0/field").asText())
+                    .isEqualTo(query.substring(0, query.indexOf('=')));
+        }
+    }
+
+    private void publish(UUID job, EventType type) {
+        fixtures.publish(fixtures.append(job, List.of(JobFixtures.event(type, 0, 0))));
+    }
+}

@@ -1,0 +1,46 @@
+package io.trawl.event.support;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+
+/**
+ * Applies job-service's Flyway migrations (the schema's only owner) to the test database before Quarkus
+ * starts. event-service itself never migrates. Global: every test class shares one boot.
+ */
+@QuarkusTestResource(DatabaseSchema.class)
+public class DatabaseSchema implements QuarkusTestResourceLifecycleManager {
+
+    static final String URL = "jdbc:postgresql://" + env("TRAWL_DB_HOST", "127.0.0.1") + ":"
+            + env("TRAWL_DB_PORT", "5432") + "/trawl_test_event";
+
+    @Override
+    public Map<String, String> start() {
+        Flyway flyway = Flyway.configure()
+                .dataSource(URL, env("TRAWL_DB_USER", "trawl"), env("TRAWL_DB_PASSWORD", "trawl"))
+                .locations("filesystem:../job-service/src/main/resources/db/migration")
+                .schemas("trawl")
+                .createSchemas(true)
+                .cleanDisabled(false)
+                .load();
+        try {
+            flyway.migrate();
+        } catch (FlywayValidateException e) {
+            // A migration was edited since this test database was built: rebuild it (test data only).
+            flyway.clean();
+            flyway.migrate();
+        }
+        return Map.of();
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
