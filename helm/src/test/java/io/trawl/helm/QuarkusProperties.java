@@ -71,11 +71,6 @@ final class QuarkusProperties {
         return Optional.ofNullable(raw.getProperty(key));
     }
 
-    /** Whether the service has its own configuration yet (any trawl.* property), or is still a skeleton. */
-    boolean declaresTrawlProperties() {
-        return names.stream().anyMatch(n -> n.startsWith("trawl."));
-    }
-
     /** The property whose environment variable this is, if the service names one. */
     Optional<String> byEnvName(String variable) {
         return names.stream().filter(n -> envName(n).equals(variable)).findFirst();

@@ -5,7 +5,6 @@ import static io.trawl.helm.Yamls.container;
 import static io.trawl.helm.Yamls.list;
 import static io.trawl.helm.Yamls.map;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.trawl.helm.Chart.Rendered;
 import java.util.List;
@@ -49,9 +48,6 @@ class ServiceConfigTest {
     @ValueSource(strings = {"job-service", "scrape-service", "event-service"})
     void configMapKeysAreRealPropertiesOfTheService(String component) {
         QuarkusProperties service = QuarkusProperties.of(component);
-        assumeTrue(service.declaresTrawlProperties(), () -> component
-                + "'s application.properties names no trawl.* property yet (the service is still a skeleton); "
-                + "this check runs as soon as it does");
         Map<String, Object> data = map(everything.get("ConfigMap", "trawl-" + component), "data");
         Set<String> unknown = new TreeSet<>(data.keySet());
         unknown.removeAll(service.names());
@@ -66,7 +62,6 @@ class ServiceConfigTest {
     @ValueSource(strings = {"job-service", "scrape-service", "event-service"})
     void secretVariablesAreRealPropertiesAndConnectionSettingsAreComplete(String component) {
         QuarkusProperties service = QuarkusProperties.of(component);
-        assumeTrue(service.declaresTrawlProperties(), () -> component + " is still a skeleton");
         List<Map<String, Object>> env = list(container(everything.get("Deployment", "trawl-" + component)), "env");
         Set<String> variables = env.stream().map(e -> (String) e.get("name")).collect(Collectors.toSet());
         for (Map<String, Object> e : env) {
@@ -101,10 +96,7 @@ class ServiceConfigTest {
     @Test
     void apiKeysReachExactlyTheServicesThatAuthenticate() {
         for (String component : List.of("job-service", "event-service")) {
-            QuarkusProperties service = QuarkusProperties.of(component);
-            if (service.declaresTrawlProperties()) {
-                assertThat(service.names()).as(component).contains("trawl.api-keys");
-            }
+            assertThat(QuarkusProperties.of(component).names()).as(component).contains("trawl.api-keys");
         }
     }
 
@@ -120,9 +112,7 @@ class ServiceConfigTest {
 
     @Test
     void jobServiceIsReadAsWritten() {
-        // job-service exists: its file is the reference the others will follow.
         QuarkusProperties job = QuarkusProperties.of("job-service");
-        assertThat(job.declaresTrawlProperties()).isTrue();
         assertThat(job.names()).contains("trawl.db.host", "trawl.db.password", "trawl.api-keys",
                 "quarkus.shutdown.timeout", "quarkus.datasource.reactive.max-size", "trawl.rabbitmq.vhost");
     }
