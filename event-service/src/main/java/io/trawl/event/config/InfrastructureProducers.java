@@ -1,20 +1,13 @@
 package io.trawl.event.config;
 
 import io.smallrye.common.annotation.Identifier;
-import io.trawl.common.http.ApiKeys;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Map;
 
-/** Beans the rest of the service injects: the API keys of the configuration, the clock, queue arguments. */
+/** Beans the rest of the service injects: the clock, queue arguments. */
 public class InfrastructureProducers {
-
-    @Produces
-    @Singleton
-    ApiKeys apiKeys(TrawlConfig config) {
-        return ApiKeys.parse(config.apiKeys().orElse(""));
-    }
 
     @Produces
     @Singleton

@@ -1,6 +1,8 @@
 package io.trawl.event.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.trawl.common.config.DbSettings;
+import io.trawl.common.config.RabbitmqSettings;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
@@ -16,7 +18,7 @@ public interface TrawlConfig {
     Optional<String> apiKeys();
 
     /** Postgres connection (TRAWL_DB_*); read only: event-service never writes. */
-    Db db();
+    DbSettings db();
 
     /** RabbitMQ connection (TRAWL_RABBITMQ_*). */
     Rabbitmq rabbitmq();
@@ -30,49 +32,7 @@ public interface TrawlConfig {
     /** WebSocket surface. */
     Websocket websocket();
 
-    interface Db {
-        /** Postgres host. */
-        @WithDefault("127.0.0.1")
-        String host();
-
-        /** Postgres port. */
-        @WithDefault("5432")
-        int port();
-
-        /** Database name. */
-        @WithDefault("trawl")
-        String name();
-
-        /** Database user. */
-        @WithDefault("trawl")
-        String user();
-
-        /** Database password. */
-        @WithDefault("trawl")
-        String password();
-    }
-
-    interface Rabbitmq {
-        /** Broker host. */
-        @WithDefault("127.0.0.1")
-        String host();
-
-        /** Broker AMQP port. */
-        @WithDefault("5672")
-        int port();
-
-        /** Broker user. */
-        @WithDefault("guest")
-        String user();
-
-        /** Broker password. */
-        @WithDefault("guest")
-        String password();
-
-        /** Virtual host. */
-        @WithDefault("/")
-        String vhost();
-
+    interface Rabbitmq extends RabbitmqSettings {
         /**
          * Most events this replica's own queue holds before the broker drops the oldest (they are in Postgres and
          * are healed from there), so a stalled replica cannot grow the broker's memory.

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.trawl.event.feed.Surface;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Postgres replay reads, resyncs, gap heals, events held in subscriber buffers and the end-to-end lag from an
  * event's commit time to its send.
  */
+@Startup // the meters exist from boot, before the first subscriber connects
 @ApplicationScoped
 public class FeedMetrics {
 

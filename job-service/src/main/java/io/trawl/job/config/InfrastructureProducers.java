@@ -1,18 +1,11 @@
 package io.trawl.job.config;
 
-import io.trawl.common.http.ApiKeys;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** Beans the rest of the service injects: the API keys of the configuration and the clock. */
+/** Beans the rest of the service injects: the clock. */
 public class InfrastructureProducers {
-
-    @Produces
-    @Singleton
-    ApiKeys apiKeys(TrawlConfig config) {
-        return ApiKeys.parse(config.apiKeys().orElse(""));
-    }
 
     @Produces
     @Singleton

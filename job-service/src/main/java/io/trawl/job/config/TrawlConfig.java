@@ -1,6 +1,8 @@
 package io.trawl.job.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.trawl.common.config.DbSettings;
+import io.trawl.common.config.RabbitmqSettings;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
@@ -15,7 +17,7 @@ public interface TrawlConfig {
     Optional<String> apiKeys();
 
     /** Postgres connection (TRAWL_DB_*). */
-    Db db();
+    DbSettings db();
 
     /** RabbitMQ connection (TRAWL_RABBITMQ_*). */
     Rabbitmq rabbitmq();
@@ -35,49 +37,7 @@ public interface TrawlConfig {
     /** The cron scheduler that fires schedules. */
     Scheduler scheduler();
 
-    interface Db {
-        /** Postgres host. */
-        @WithDefault("127.0.0.1")
-        String host();
-
-        /** Postgres port. */
-        @WithDefault("5432")
-        int port();
-
-        /** Database name. */
-        @WithDefault("trawl")
-        String name();
-
-        /** Database user. */
-        @WithDefault("trawl")
-        String user();
-
-        /** Database password. */
-        @WithDefault("trawl")
-        String password();
-    }
-
-    interface Rabbitmq {
-        /** Broker host. */
-        @WithDefault("127.0.0.1")
-        String host();
-
-        /** Broker AMQP port. */
-        @WithDefault("5672")
-        int port();
-
-        /** Broker user. */
-        @WithDefault("guest")
-        String user();
-
-        /** Broker password. */
-        @WithDefault("guest")
-        String password();
-
-        /** Virtual host. */
-        @WithDefault("/")
-        String vhost();
-
+    interface Rabbitmq extends RabbitmqSettings {
         /** How long a publish may wait for the broker's confirm before it counts as failed. */
         @WithDefault("5s")
         Duration confirmTimeout();

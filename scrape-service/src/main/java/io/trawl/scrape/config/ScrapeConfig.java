@@ -1,6 +1,8 @@
 package io.trawl.scrape.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.trawl.common.config.DbSettings;
+import io.trawl.common.config.RabbitmqSettings;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,10 +15,10 @@ import java.util.Optional;
 public interface ScrapeConfig {
 
     /** Postgres connection (TRAWL_DB_*); mapped onto quarkus.datasource.* in application.properties. */
-    Db db();
+    DbSettings db();
 
     /** RabbitMQ connection (TRAWL_RABBITMQ_*); mapped onto the connector's rabbitmq-* settings. */
-    Rabbitmq rabbitmq();
+    RabbitmqSettings rabbitmq();
 
     /** The worker loop: concurrency, leases, retries. */
     Worker worker();
@@ -29,50 +31,6 @@ public interface ScrapeConfig {
 
     /** Politeness feedback into the fleet-wide host table. */
     Politeness politeness();
-
-    interface Db {
-        /** Postgres host. */
-        @WithDefault("127.0.0.1")
-        String host();
-
-        /** Postgres port. */
-        @WithDefault("5432")
-        int port();
-
-        /** Database name. */
-        @WithDefault("trawl")
-        String name();
-
-        /** Database user. */
-        @WithDefault("trawl")
-        String user();
-
-        /** Database password. */
-        @WithDefault("trawl")
-        String password();
-    }
-
-    interface Rabbitmq {
-        /** Broker host. */
-        @WithDefault("127.0.0.1")
-        String host();
-
-        /** Broker AMQP port. */
-        @WithDefault("5672")
-        int port();
-
-        /** Broker user. */
-        @WithDefault("guest")
-        String user();
-
-        /** Broker password. */
-        @WithDefault("guest")
-        String password();
-
-        /** Virtual host. */
-        @WithDefault("/")
-        String vhost();
-    }
 
     interface Worker {
         /** Tasks processed at once by this pod (fetches in flight). */

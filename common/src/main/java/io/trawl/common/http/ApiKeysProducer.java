@@ -1,0 +1,16 @@
+package io.trawl.common.http;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Provides the {@link ApiKeys} of {@code trawl.api-keys} (TRAWL_API_KEYS) to {@link ApiKeyFilter} and the WebSocket upgrade. */
+public class ApiKeysProducer {
+
+    @Produces
+    @Singleton
+    ApiKeys apiKeys(@ConfigProperty(name = "trawl.api-keys") Optional<String> keys) {
+        return ApiKeys.parse(keys.orElse(""));
+    }
+}
