@@ -1,0 +1,207 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trawl.e2e.client.EventFeed;
+import io.trawl.e2e.client.TrawlApi;
+import io.trawl.e2e.fixture.DirectorySite;
+import io.trawl.e2e.fixture.FixtureServer;
+import io.trawl.e2e.system.ServiceProcess;
+import io.trawl.e2e.system.TrawlSystem;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Trawl's benchmark (run it with bench/run). Starts the three services exactly as the e2e suite does — processes
+ * from the built jars, a fresh database and vhost, the fixture site on 127.0.0.2 — but with production JVM
+ * defaults and service settings, then measures:
+ * <ol>
+ * <li>a crawl of the business-directory fixture with about N pages (after a small warm-up crawl): pages/s and
+ * items/s end to end (from POST /jobs to job.completed arriving on a WebSocket), and the latency of every live
+ * event (its {@code time}, stamped by Postgres at commit, → received by the WebSocket client);</li>
+ * <li>POST /jobs and GET /jobs/{id} latencies under a fixed concurrent load (C client threads, R requests);</li>
+ * <li>peak RSS (VmHWM) of each service process.</li>
+ * </ol>
+ * Options: --pages 5000 --warmup 300 --concurrency 8 --requests 400 --scrapers 1 --root .
+ */
+public class Bench {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new LinkedHashMap<>(Map.of("--pages", "5000", "--warmup", "300", "--concurrency", "8",
+                "--requests", "400", "--scrapers", "1", "--root", "."));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!opt.containsKey(args[i])) {
+                System.err.println("unknown option " + args[i] + "; options: " + opt);
+                System.exit(2);
+            }
+            opt.put(args[i], args[i + 1]);
+        }
+        int pages = Integer.parseInt(opt.get("--pages"));
+        int warmup = Integer.parseInt(opt.get("--warmup"));
+        int concurrency = Integer.parseInt(opt.get("--concurrency"));
+        int requests = Integer.parseInt(opt.get("--requests"));
+        int scrapers = Integer.parseInt(opt.get("--scrapers"));
+        Path root = Path.of(opt.get("--root")).toAbsolutePath().normalize();
+
+        say("starting job-, event- and %d scrape-service process(es) against a fresh database and vhost", scrapers);
+        String key = "bench-key";
+        TrawlSystem.Options options = new TrawlSystem.Options().root(root).prefix("trawl_bench").apiKeys(key + "=bench")
+                .scrapers(scrapers).env("TRAWL_FETCH_ALLOW_NETWORKS", "127.0.0.2/32")
+                .logDir(root.resolve("e2e/target/bench-logs"));
+        long boot = System.nanoTime();
+        try (FixtureServer site = FixtureServer.start("127.0.0.2", 64);
+                TrawlSystem system = TrawlSystem.start(options)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(system::close));
+            say("services ready in %.1f s (logs in %s)", secs(boot), system.logDir());
+            DirectorySite.robots(site, "");
+            TrawlApi api = new TrawlApi(system.job().baseUrl(), system.event().baseUrl(), key);
+            int perHost = 16 * scrapers;
+
+            if (warmup > 0) {
+                DirectorySite w = DirectorySite.ofAbout("warmup", warmup).mount(site);
+                say("warm-up crawl: %d pages", w.pageCount());
+                crawl(api, site, w, perHost, key);
+            }
+            DirectorySite measured = DirectorySite.ofAbout("bench", pages).mount(site);
+            say("measured crawl: %d pages (%d items expected), perHostConcurrency %d, perHostDelayMs 0",
+                    measured.pageCount(), measured.businessCount(), perHost);
+            Result crawl = crawl(api, site, measured, perHost, key);
+
+            say("load: %d x POST /jobs then %d x GET /jobs/{id}, %d concurrent clients", requests, requests * 2,
+                    concurrency);
+            DirectorySite tiny = new DirectorySite("load", 1, 1, 1).mount(site);
+            ObjectNode oneshot = tiny.spec(site, "bench load", 4);
+            oneshot.putArray("seeds").add(site.url(tiny.prefix() + "biz/0"));
+            ((ObjectNode) oneshot.get("crawl")).put("maxDepth", 0);
+            List<String> ids = Collections.synchronizedList(new ArrayList<>());
+            long[] post = load(concurrency, requests, i -> {
+                TrawlApi.Response r = api.post(api.jobBase() + "/api/v1/jobs", oneshot.toString(), "Content-Type",
+                        "application/json");
+                if (r.status() != 201) {
+                    throw new IllegalStateException("POST /jobs: " + r);
+                }
+                ids.add(r.json().get("id").asText());
+            });
+            long[] get = load(concurrency, requests * 2, i -> {
+                TrawlApi.Response r = api.get(api.jobBase() + "/api/v1/jobs/" + ids.get(i % ids.size()));
+                if (r.status() != 200) {
+                    throw new IllegalStateException("GET /jobs/{id}: " + r);
+                }
+            });
+
+            Map<String, Long> rss = new LinkedHashMap<>();
+            for (ServiceProcess p : system.all()) {
+                rss.put(p.name(), p.samplePeakRss());
+            }
+
+            String cpu = Runtime.getRuntime().availableProcessors() + " cores";
+            System.out.println();
+            System.out.printf("Trawl benchmark — %s, %s, Java %s, %d scrape-service process(es)%n",
+                    ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")), cpu,
+                    System.getProperty("java.version"), scrapers);
+            System.out.printf("crawl           %,d pages, %,d items in %.1f s: %.1f pages/s, %.1f items/s "
+                    + "(POST /jobs → job.completed on a WebSocket)%n", crawl.pages, crawl.items, crawl.seconds,
+                    crawl.pages / crawl.seconds, crawl.items / crawl.seconds);
+            System.out.printf("event latency   %,d live events, event time → WebSocket client: p50 %.1f ms, p99 %.1f ms, "
+                    + "max %.1f ms%n", crawl.latencies.length, pct(crawl.latencies, 50), pct(crawl.latencies, 99),
+                    pct(crawl.latencies, 100));
+            System.out.printf("POST /jobs      %,d requests, %d concurrent: p50 %.1f ms, p99 %.1f ms (%.0f req/s)%n",
+                    post.length - 1, concurrency, pct(Arrays.copyOf(post, post.length - 1), 50),
+                    pct(Arrays.copyOf(post, post.length - 1), 99), (post.length - 1) / (post[post.length - 1] / 1e9));
+            System.out.printf("GET /jobs/{id}  %,d requests, %d concurrent: p50 %.1f ms, p99 %.1f ms (%.0f req/s)%n",
+                    get.length - 1, concurrency, pct(Arrays.copyOf(get, get.length - 1), 50),
+                    pct(Arrays.copyOf(get, get.length - 1), 99), (get.length - 1) / (get[get.length - 1] / 1e9));
+            StringBuilder mem = new StringBuilder();
+            rss.forEach((name, kb) -> mem.append(String.format("%s %d MB, ", name, kb / 1024)));
+            System.out.printf("peak RSS        %s%n", mem.substring(0, mem.length() - 2));
+            System.out.println();
+        }
+    }
+
+    record Result(long pages, long items, double seconds, long[] latencies) {
+    }
+
+    /** Submits a crawl of {@code site}, watches it on a WebSocket until job.completed; latencies in µs. */
+    static Result crawl(TrawlApi api, FixtureServer server, DirectorySite site, int perHost, String key) {
+        long t0 = System.nanoTime();
+        JsonNode job = api.createJob(site.spec(server, "bench " + site.key(), perHost));
+        String id = job.get("id").asText();
+        try (EventFeed feed = EventFeed.open(api.eventBase(), id, key, 0, 0)) {
+            EventFeed.Received end = feed.awaitTerminal(Duration.ofMinutes(30));
+            double seconds = secs(t0);
+            if (!end.type().equals("job.completed")) {
+                throw new IllegalStateException("job " + id + " ended " + end.type());
+            }
+            JsonNode done = api.job(id);
+            long[] lat = feed.received().stream().filter(EventFeed.Received::live)
+                    .mapToLong(r -> Duration.between(r.time(), r.receivedAt()).toNanos() / 1000).sorted().toArray();
+            long pages = done.path("progress").path("tasksDone").asLong();
+            long items = done.path("progress").path("items").asLong();
+            if (pages != site.pageCount() || items != site.businessCount()) {
+                throw new IllegalStateException("job " + id + ": expected " + site.pageCount() + " pages and "
+                        + site.businessCount() + " items, got " + done.path("progress"));
+            }
+            say("  %d pages in %.1f s (%.1f pages/s)", pages, seconds, pages / seconds);
+            return new Result(pages, items, seconds, lat);
+        }
+    }
+
+    interface Call {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs {@code n} calls on {@code c} threads; returns sorted latencies in µs plus, last, the wall time in ns. */
+    static long[] load(int c, int n, Call call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(c);
+        long[] lat = new long[n + 1];
+        AtomicInteger next = new AtomicInteger();
+        long t0 = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < c; t++) {
+            workers.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    long s = System.nanoTime();
+                    call.run(i);
+                    lat[i] = (System.nanoTime() - s) / 1000;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : workers) {
+            f.get();
+        }
+        long wall = System.nanoTime() - t0;
+        pool.shutdown();
+        Arrays.sort(lat, 0, n);
+        lat[n] = wall;
+        return lat;
+    }
+
+    /** Percentile (nearest rank) of sorted µs values, in ms. */
+    static double pct(long[] sortedMicros, double p) {
+        if (sortedMicros.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sortedMicros.length);
+        return sortedMicros[Math.max(0, Math.min(sortedMicros.length - 1, rank - 1))] / 1000.0;
+    }
+
+    static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static void say(String format, Object... args) {
+        System.err.printf("[bench] " + format + "%n", args);
+    }
+}
