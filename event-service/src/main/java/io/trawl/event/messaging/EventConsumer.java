@@ -1,34 +1,62 @@
 package io.trawl.event.messaging;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.json.MalformedMessageException;
 import io.trawl.common.json.WireJson;
 import io.trawl.event.feed.LiveEventHub;
 import io.trawl.event.metrics.FeedMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Consumes {@code trawl.events} through this replica's own exclusive queue (see application.properties) and
  * hands each envelope to the {@link LiveEventHub}. The work per message is in memory (healing reads run
- * asynchronously), so the method runs on the connector's event loop and the message is acked when it returns.
- * A body that is not an envelope is counted, logged and dropped: nothing can be done with it, and the
- * Postgres copy of a real event is healed anyway.
+ * asynchronously), so it runs on the connector's event loop and the message is acked right after. A body that
+ * is not an envelope is counted, logged and dropped: nothing can be done with it, and the Postgres copy of a
+ * real event is healed anyway. If the stream ever ends (a connector failure after a broker reconnect), the
+ * replica reports itself not live ({@link EventConsumerLivenessCheck}) so it is restarted, instead of
+ * silently serving every live event from the 5-second Postgres tail check.
  */
 @ApplicationScoped
 public class EventConsumer {
 
+    private final Multi<Message<byte[]>> events;
     private final LiveEventHub hub;
     private final FeedMetrics metrics;
+    private volatile boolean consuming;
 
-    public EventConsumer(LiveEventHub hub, FeedMetrics metrics) {
+    public EventConsumer(@Channel("job-events") Multi<Message<byte[]>> events, LiveEventHub hub, FeedMetrics metrics) {
+        this.events = events;
         this.hub = hub;
         this.metrics = metrics;
     }
 
-    @Incoming("job-events")
-    public void consume(byte[] body) {
+    void start(@Observes StartupEvent event) {
+        consuming = true;
+        events.onItem().transformToUniAndConcatenate(message -> {
+            consume(message.getPayload());
+            return io.smallrye.mutiny.Uni.createFrom().completionStage(message.ack());
+        }).subscribe().with(ignored -> {
+        }, failure -> {
+            consuming = false;
+            Log.errorf(failure, "the trawl.events stream failed; this replica reports itself not live");
+        }, () -> {
+            consuming = false;
+            Log.warnf("the trawl.events stream ended; this replica reports itself not live");
+        });
+    }
+
+    /** False once the consuming stream ended. */
+    public boolean isConsuming() {
+        return consuming;
+    }
+
+    void consume(byte[] body) {
         EventEnvelope event;
         try {
             event = WireJson.decode(body, EventEnvelope.class);
