@@ -39,6 +39,9 @@ public class TaskConsumer {
     private volatile Cancellable subscription;
     private volatile boolean consuming;
 
+    /** The SmallRye connector hands messages over through a Mutiny buffer of 256 (see application.properties). */
+    static final int MAX_PREFETCH = 256;
+
     public TaskConsumer(@Channel("tasks") Multi<Message<byte[]>> tasks, TaskProcessor processor,
             InFlightTasks inFlight, ScrapeConfig config) {
         this.tasks = tasks;
@@ -49,6 +52,12 @@ public class TaskConsumer {
 
     void start(@Observes StartupEvent event) {
         int concurrency = config.worker().concurrency();
+        int prefetch = config.worker().prefetch();
+        if (prefetch < 1 || prefetch > MAX_PREFETCH || concurrency < 1) {
+            throw new IllegalStateException("trawl.worker.prefetch must be 1.." + MAX_PREFETCH
+                    + " (the connector's hand-off buffer) and trawl.worker.concurrency at least 1; got prefetch "
+                    + prefetch + ", concurrency " + concurrency);
+        }
         subscription = tasks
                 .onItem().transformToUni(this::handle)
                 .merge(concurrency)
