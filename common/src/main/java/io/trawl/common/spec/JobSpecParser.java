@@ -269,7 +269,8 @@ public final class JobSpecParser {
         }
         unknownFields(node, "limits.", LIMITS_FIELDS);
         return new LimitsSpec(
-                (int) integer(node.get("perHostConcurrency"), "limits.perHostConcurrency", d.perHostConcurrency(), 1, 64),
+                (int) integer(node.get("perHostConcurrency"), "limits.perHostConcurrency", d.perHostConcurrency(), 1,
+                        LimitsSpec.MAX_PER_HOST_CONCURRENCY),
                 (int) integer(node.get("perHostDelayMs"), "limits.perHostDelayMs", d.perHostDelayMs(), 0, 600_000),
                 (int) integer(node.get("timeoutMs"), "limits.timeoutMs", d.timeoutMs(), 100, 300_000),
                 integer(node.get("maxBytes"), "limits.maxBytes", d.maxBytes(), 1024, 100_000_000),

@@ -10,6 +10,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record LimitsSpec(int perHostConcurrency, int perHostDelayMs, int timeoutMs, long maxBytes, int maxAttempts) {
 
+    /** The largest {@code perHostConcurrency} a job may ask for (also how many candidates the dispatcher reads). */
+    public static final int MAX_PER_HOST_CONCURRENCY = 64;
+
     public static LimitsSpec defaults() {
         return new LimitsSpec(4, 250, 15_000, 5_000_000L, 4);
     }

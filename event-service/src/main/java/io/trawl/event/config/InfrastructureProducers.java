@@ -3,17 +3,10 @@ package io.trawl.event.config;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 import java.util.Map;
 
-/** Beans the rest of the service injects: the clock, queue arguments. */
+/** Beans the rest of the service injects: this replica's queue arguments. */
 public class InfrastructureProducers {
-
-    @Produces
-    @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
-    }
 
     /**
      * Arguments of this replica's event queue ({@code queue.arguments=trawl-events-queue}): a length bound with

@@ -10,6 +10,7 @@ import io.trawl.common.event.Events;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.message.TaskMessage;
 import io.trawl.common.message.Topology;
+import io.trawl.common.spec.LimitsSpec;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.messaging.EventPublisher;
 import io.trawl.job.messaging.RabbitPublisher;
@@ -76,7 +77,7 @@ public class Dispatcher {
                 return Uni.createFrom().item(Round.NONE);
             }
             return repository.hostSlots(tx, hosts)
-                    .chain(slots -> repository.candidates(tx, hosts, 64)
+                    .chain(slots -> repository.candidates(tx, hosts, LimitsSpec.MAX_PER_HOST_CONCURRENCY)
                             .onItem().transform(candidates -> DispatchPlanner.plan(slots, candidates,
                                     config.batchSize())))
                     .chain(plan -> plan.chosen().isEmpty() ? Uni.createFrom().item(Round.NONE) : execute(tx, plan));

@@ -20,6 +20,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -34,11 +35,13 @@ public class ScheduleResource {
     private final ScheduleService service;
     private final CurrentTenant tenant;
     private final TrawlConfig.Api api;
+    private final Clock clock;
 
-    public ScheduleResource(ScheduleService service, CurrentTenant tenant, TrawlConfig config) {
+    public ScheduleResource(ScheduleService service, CurrentTenant tenant, TrawlConfig config, Clock clock) {
         this.service = service;
         this.tenant = tenant;
         this.api = config.api();
+        this.clock = clock;
     }
 
     @POST
@@ -122,6 +125,6 @@ public class ScheduleResource {
     }
 
     private ScheduleView view(ScheduleRecord s, boolean detail) {
-        return ScheduleView.of(s, service.clock().instant(), detail);
+        return ScheduleView.of(s, clock.instant(), detail);
     }
 }

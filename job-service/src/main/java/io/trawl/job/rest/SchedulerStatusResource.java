@@ -9,6 +9,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -35,16 +36,18 @@ public class SchedulerStatusResource {
 
     private final ScheduleService service;
     private final CurrentTenant tenant;
+    private final Clock clock;
 
-    public SchedulerStatusResource(ScheduleService service, CurrentTenant tenant) {
+    public SchedulerStatusResource(ScheduleService service, CurrentTenant tenant, Clock clock) {
         this.service = service;
         this.tenant = tenant;
+        this.clock = clock;
     }
 
     @GET
     @Operation(summary = "Each schedule's last and next fire, its last job and that job's status")
     public Uni<Status> status() {
-        return service.status(tenant.id()).map(rows -> new Status(service.clock().instant(), rows.stream().map(r -> {
+        return service.status(tenant.id()).map(rows -> new Status(clock.instant(), rows.stream().map(r -> {
             var s = r.schedule();
             LastJob job = s.lastJobId() == null ? null
                     : new LastJob(s.lastJobId(), r.lastJobStatus(), "/api/v1/jobs/" + s.lastJobId());

@@ -111,10 +111,6 @@ public class ScheduleService {
         return schedules.status(tenant);
     }
 
-    public Clock clock() {
-        return clock;
-    }
-
     private static ScheduleDefinition parse(String body, Instant now) {
         if (body == null || body.isBlank()) {
             throw ProblemException.badParameter("$", "the request body must be a JSON schedule");

@@ -20,12 +20,6 @@ public class CoreProducers {
 
     @Produces
     @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    @Produces
-    @Singleton
     AddressGuard addressGuard(ScrapeConfig config) {
         return AddressGuard.of(config.fetch().allowNetworks().orElse(""));
     }

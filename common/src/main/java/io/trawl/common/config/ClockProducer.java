@@ -1,11 +1,11 @@
-package io.trawl.job.config;
+package io.trawl.common.config;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** Beans the rest of the service injects: the clock. */
-public class InfrastructureProducers {
+/** The {@link Clock} every service injects (time is a parameter, never {@code Instant.now()} in logic). */
+public class ClockProducer {
 
     @Produces
     @Singleton
