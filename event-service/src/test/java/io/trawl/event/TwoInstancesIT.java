@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.state.JobStatus;
 import io.trawl.event.config.TrawlConfig;
+import io.trawl.event.support.DatabaseSchema;
 import io.trawl.event.support.JobFixtures;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -96,7 +97,7 @@ class TwoInstancesIT {
 
         vertx = Vertx.vertx();
         pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost(env("TRAWL_DB_HOST", "127.0.0.1"))
-                        .setPort(Integer.parseInt(env("TRAWL_DB_PORT", "5432"))).setDatabase("trawl_test_event")
+                        .setPort(Integer.parseInt(env("TRAWL_DB_PORT", "5432"))).setDatabase(DatabaseSchema.SPACE)
                         .setUser(env("TRAWL_DB_USER", "trawl")).setPassword(env("TRAWL_DB_PASSWORD", "trawl")))
                 .using(io.vertx.mutiny.core.Vertx.newInstance(vertx)).build();
         fixtures = new JobFixtures(pool, new Broker());
@@ -228,7 +229,7 @@ class TwoInstancesIT {
 
         @Override
         public String vhost() {
-            return "trawl_test_event";
+            return DatabaseSchema.SPACE;
         }
 
         @Override

@@ -13,8 +13,10 @@ import org.flywaydb.core.api.exception.FlywayValidateException;
 @QuarkusTestResource(DatabaseSchema.class)
 public class DatabaseSchema implements QuarkusTestResourceLifecycleManager {
 
+    /** The test database and vhost; {@code TRAWL_TEST_SUFFIX} keeps side-by-side runs apart, as in %test. */
+    public static final String SPACE = "trawl_test_event" + env("TRAWL_TEST_SUFFIX", "");
     static final String URL = "jdbc:postgresql://" + env("TRAWL_DB_HOST", "127.0.0.1") + ":"
-            + env("TRAWL_DB_PORT", "5432") + "/trawl_test_event";
+            + env("TRAWL_DB_PORT", "5432") + "/" + SPACE;
 
     @Override
     public Map<String, String> start() {

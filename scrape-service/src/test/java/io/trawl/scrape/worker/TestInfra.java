@@ -11,8 +11,10 @@ import java.util.Map;
 /** Connections of the test harness to the test database and vhost (the same the service uses in %test). */
 final class TestInfra {
 
-    static final String DB_URL = "jdbc:postgresql://127.0.0.1:5432/trawl_test_scrape";
-    static final String VHOST = "trawl_test_scrape";
+    /** {@code TRAWL_TEST_SUFFIX} keeps side-by-side test runs (several checkouts) apart, as in %test. */
+    static final String SPACE = "trawl_test_scrape" + System.getenv().getOrDefault("TRAWL_TEST_SUFFIX", "");
+    static final String DB_URL = "jdbc:postgresql://127.0.0.1:5432/" + SPACE;
+    static final String VHOST = SPACE;
 
     private TestInfra() {
     }
