@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * {@code trawl.db.host}, {@code trawl.dispatcher.batch-size}), read from the Java sources: a group method
  * returns another interface of the mapping, a leaf method a value; names are the method names in kebab case
  * unless {@code @WithName} says otherwise; a group interface may extend interfaces of the service or of
- * {@code common} (the shared connection groups), whose methods it inherits. Enough for the shape our
+ * {@code service-support} (the shared connection groups), whose methods it inherits. Enough for the shape our
  * mappings have; not a Java parser.
  */
 final class ConfigMappings {
@@ -46,7 +46,7 @@ final class ConfigMappings {
         }
         Map<String, String> bodies = new HashMap<>();
         List<String> mappings = new ArrayList<>();
-        for (Path root : List.of(Chart.root().resolve("common/src/main/java"), sources)) {
+        for (Path root : List.of(Chart.root().resolve("service-support/src/main/java"), sources)) {
             for (String source : sourcesUnder(root)) {
                 bodies.putAll(interfaceBodies(source));
                 if (root.equals(sources) && MAPPING.matcher(source).find()) {

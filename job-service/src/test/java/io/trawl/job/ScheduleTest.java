@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.trawl.job.schedule.ScheduleFirer;
+import io.trawl.job.service.ScheduleFirer;
 import io.trawl.job.support.TestDb;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;

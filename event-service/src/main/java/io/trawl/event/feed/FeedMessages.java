@@ -3,7 +3,7 @@ package io.trawl.event.feed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.trawl.common.http.Problem;
+import io.trawl.web.Problem;
 import io.trawl.common.json.WireJson;
 
 /**

@@ -2,8 +2,8 @@ package io.trawl.event.rest;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.CurrentTenant;
-import io.trawl.common.http.Problem;
+import io.trawl.web.CurrentTenant;
+import io.trawl.web.Problem;
 import io.trawl.common.json.WireJson;
 import io.trawl.event.config.TrawlConfig;
 import io.trawl.event.feed.FeedSubscriber;

@@ -1,7 +1,7 @@
 package io.trawl.event.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.CurrentTenant;
+import io.trawl.web.CurrentTenant;
 import io.trawl.event.service.FeedService;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;

@@ -1,6 +1,6 @@
 package io.trawl.event.service;
 
-import io.trawl.common.http.ProblemException;
+import io.trawl.web.ProblemException;
 import java.util.UUID;
 
 /** Parsing of the feed's request parameters into values or 4xx problems. Pure. */

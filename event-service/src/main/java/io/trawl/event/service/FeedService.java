@@ -2,7 +2,7 @@ package io.trawl.event.service;
 
 import io.smallrye.mutiny.Uni;
 import io.trawl.common.event.EventType;
-import io.trawl.common.http.ProblemException;
+import io.trawl.web.ProblemException;
 import io.trawl.event.config.TrawlConfig;
 import io.trawl.event.feed.FeedSink;
 import io.trawl.event.feed.FirehoseFilter;

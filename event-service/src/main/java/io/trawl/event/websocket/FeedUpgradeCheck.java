@@ -3,7 +3,7 @@ package io.trawl.event.websocket;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.ApiKeys;
+import io.trawl.web.ApiKeys;
 import io.trawl.event.config.TrawlConfig;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -7,7 +7,7 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.ProblemException;
+import io.trawl.web.ProblemException;
 import io.trawl.event.feed.Surface;
 import io.trawl.event.service.FeedService;
 

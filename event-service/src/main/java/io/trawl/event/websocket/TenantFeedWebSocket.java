@@ -6,7 +6,7 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
-import io.trawl.common.http.ProblemException;
+import io.trawl.web.ProblemException;
 import io.trawl.event.feed.FirehoseFilter;
 import io.trawl.event.service.FeedService;
 

@@ -3,7 +3,7 @@ package io.trawl.event.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trawl.common.http.ProblemException;
+import io.trawl.web.ProblemException;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package io.trawl.job.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.trawl.common.config.DbSettings;
-import io.trawl.common.config.RabbitmqSettings;
+import io.trawl.support.DbSettings;
+import io.trawl.support.RabbitmqSettings;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;

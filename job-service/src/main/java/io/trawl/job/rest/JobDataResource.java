@@ -2,9 +2,9 @@ package io.trawl.job.rest;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.CurrentTenant;
-import io.trawl.common.http.Problem;
-import io.trawl.common.http.ProblemException;
+import io.trawl.web.CurrentTenant;
+import io.trawl.web.Problem;
+import io.trawl.web.ProblemException;
 import io.trawl.common.state.TaskState;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.TaskRecord;

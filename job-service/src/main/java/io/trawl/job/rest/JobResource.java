@@ -1,10 +1,10 @@
 package io.trawl.job.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.CurrentTenant;
-import io.trawl.common.http.Problem;
-import io.trawl.common.http.ProblemException;
-import io.trawl.common.state.JobCommand;
+import io.trawl.web.CurrentTenant;
+import io.trawl.web.Problem;
+import io.trawl.web.ProblemException;
+import io.trawl.job.domain.JobCommand;
 import io.trawl.common.state.JobStatus;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.JobRepository;
@@ -77,10 +77,10 @@ public class JobResource {
             @QueryParam("limit") String limit) {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
         JobStatus filter = parseStatus(status);
-        JobRepository.ListCursor after = page.cursor() == null ? null : JobCursor.decode(page.cursor());
+        JobRepository.ListCursor after = page.cursor() == null ? null : CreatedAtCursor.decode(page.cursor());
         Instant now = clock.instant();
         return jobs.list(tenant.id(), filter, after, page.limit() + 1)
-                .map(rows -> Page.of(rows, page.limit(), j -> JobView.summary(j, now), JobCursor::encode));
+                .map(rows -> Page.of(rows, page.limit(), j -> JobView.summary(j, now), CreatedAtCursor::encode));
     }
 
     @GET

@@ -1,6 +1,6 @@
 package io.trawl.job.rest;
 
-import io.trawl.common.http.ProblemException;
+import io.trawl.web.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

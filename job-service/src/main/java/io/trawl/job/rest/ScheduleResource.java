@@ -1,8 +1,8 @@
 package io.trawl.job.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.CurrentTenant;
-import io.trawl.common.http.Problem;
+import io.trawl.web.CurrentTenant;
+import io.trawl.web.Problem;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.JobRepository;
 import io.trawl.job.repository.ScheduleRecord;
@@ -56,9 +56,9 @@ public class ScheduleResource {
     @Operation(summary = "The tenant's schedules, newest first")
     public Uni<Page<ScheduleView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
-        JobRepository.ListCursor after = page.cursor() == null ? null : JobCursor.decode(page.cursor());
+        JobRepository.ListCursor after = page.cursor() == null ? null : CreatedAtCursor.decode(page.cursor());
         return service.list(tenant.id(), after, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
-                s -> view(s, false), s -> JobCursor.encode(s.createdAt(), s.id())));
+                s -> view(s, false), s -> CreatedAtCursor.encode(s.createdAt(), s.id())));
     }
 
     @GET

@@ -2,8 +2,8 @@ package io.trawl.job.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.CurrentTenant;
-import io.trawl.common.http.Problem;
+import io.trawl.web.CurrentTenant;
+import io.trawl.web.Problem;
 import io.trawl.job.service.ScheduleService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,8 +1,8 @@
 package io.trawl.job.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.CurrentTenant;
-import io.trawl.common.http.Problem;
+import io.trawl.web.CurrentTenant;
+import io.trawl.web.Problem;
 import io.trawl.job.service.WorkerService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

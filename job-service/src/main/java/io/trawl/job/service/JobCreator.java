@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
-import io.trawl.common.http.ProblemException;
+import io.trawl.web.ProblemException;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.spec.JobSpec;
 import io.trawl.common.spec.SeedExpander;

@@ -1,7 +1,7 @@
 package io.trawl.job.service;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.http.ProblemException;
+import io.trawl.web.ProblemException;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.spec.JobSpecParser;
 import io.trawl.job.dispatch.DispatchLoop;

@@ -1,8 +1,8 @@
 package io.trawl.scrape.config;
 
 import io.smallrye.config.ConfigMapping;
-import io.trawl.common.config.DbSettings;
-import io.trawl.common.config.RabbitmqSettings;
+import io.trawl.support.DbSettings;
+import io.trawl.support.RabbitmqSettings;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;

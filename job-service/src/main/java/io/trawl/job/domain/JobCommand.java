@@ -1,4 +1,4 @@
-package io.trawl.common.state;
+package io.trawl.job.domain;
 
 import java.util.Locale;
 

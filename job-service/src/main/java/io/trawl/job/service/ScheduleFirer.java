@@ -1,4 +1,4 @@
-package io.trawl.job.schedule;
+package io.trawl.job.service;
 
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -9,9 +9,10 @@ import io.trawl.common.state.JobStatus;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.dispatch.DispatchLoop;
 import io.trawl.job.messaging.EventPublisher;
+import io.trawl.job.schedule.FirePlan;
+import io.trawl.job.schedule.OverlapPolicy;
 import io.trawl.job.repository.ScheduleRecord;
 import io.trawl.job.repository.ScheduleRepository;
-import io.trawl.job.service.JobCreator;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.trawl.common.http;
+package io.trawl.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,7 @@
-package io.trawl.common.state;
+package io.trawl.job.domain;
 
+import io.trawl.common.state.JobStatus;
+import io.trawl.common.state.TaskState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.common.event.EventType;

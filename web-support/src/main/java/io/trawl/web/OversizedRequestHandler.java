@@ -1,4 +1,4 @@
-package io.trawl.common.http;
+package io.trawl.web;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.trawl.common.json.WireJson;

@@ -1,6 +1,7 @@
-package io.trawl.common.state;
+package io.trawl.job.domain;
 
 import io.trawl.common.event.EventType;
+import io.trawl.common.state.JobStatus;
 
 /** What a control command does to a job in a given status. */
 public sealed interface Transition {

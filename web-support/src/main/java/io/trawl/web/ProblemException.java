@@ -1,4 +1,4 @@
-package io.trawl.common.http;
+package io.trawl.web;
 
 import io.trawl.common.spec.FieldError;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.trawl.common.config;
+package io.trawl.support;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

@@ -1,4 +1,4 @@
-package io.trawl.common.http;
+package io.trawl.web;
 
 import io.trawl.common.spec.InvalidSpecException;
 import jakarta.ws.rs.WebApplicationException;

@@ -7,9 +7,9 @@ import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 /** The cursor of newest-first listings (jobs, schedules): the (created_at, id) of the previous page's last row. */
-final class JobCursor {
+final class CreatedAtCursor {
 
-    private JobCursor() {
+    private CreatedAtCursor() {
     }
 
     static String encode(JobRecord last) {

@@ -1,4 +1,4 @@
-package io.trawl.common.http;
+package io.trawl.web;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

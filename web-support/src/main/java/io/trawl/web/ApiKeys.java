@@ -1,4 +1,4 @@
-package io.trawl.common.http;
+package io.trawl.web;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

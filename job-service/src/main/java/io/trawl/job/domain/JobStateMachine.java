@@ -1,6 +1,7 @@
-package io.trawl.common.state;
+package io.trawl.job.domain;
 
 import io.trawl.common.event.EventType;
+import io.trawl.common.state.JobStatus;
 
 /**
  * The job state machine, as one pure decision: given a job's status and a control command, what happens.

@@ -1,4 +1,4 @@
-package io.trawl.common.http;
+package io.trawl.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
