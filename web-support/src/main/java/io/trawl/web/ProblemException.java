@@ -39,6 +39,10 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(422, "unprocessable", "Unprocessable request", detail, null);
     }
 
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "forbidden", "Forbidden", detail, null);
+    }
+
     public static ProblemException unauthorized(String detail) {
         return new ProblemException(401, "unauthorized", "Unauthorized", detail, null);
     }

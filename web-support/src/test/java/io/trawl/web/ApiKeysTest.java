@@ -37,4 +37,25 @@ class ApiKeysTest {
         assertThatThrownBy(() -> ApiKeys.parse("k=")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ApiKeys.parse("k=bad tenant")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void rolesComeFromTheTenantEntryOrTheAdminList() {
+        ApiKeys keys = ApiKeys.parse("k1=acme,k2=acme:viewer,k3=globex:tenant", "root1, root2");
+        assertThat(keys.callerOf("k1")).contains(new Caller("acme", Role.TENANT));
+        assertThat(keys.callerOf("k2")).contains(new Caller("acme", Role.VIEWER));
+        assertThat(keys.callerOf("k3")).contains(new Caller("globex", Role.TENANT));
+        assertThat(keys.callerOf("root2")).contains(Caller.admin());
+        assertThat(keys.callerOfAuthorization("Bearer root1")).contains(Caller.admin());
+        // an admin key has no tenant of its own
+        assertThat(keys.tenantOf("root1")).isEmpty();
+        assertThat(keys.tenantOf("k2")).contains("acme");
+    }
+
+    @Test
+    void rejectsUnknownRolesAndRepeatedKeys() {
+        assertThatThrownBy(() -> ApiKeys.parse("k=acme:owner")).hasMessageContaining("unknown role 'owner'");
+        assertThatThrownBy(() -> ApiKeys.parse("k=acme:admin")).hasMessageContaining("TRAWL_ADMIN_KEYS");
+        assertThatThrownBy(() -> ApiKeys.parse("k=acme", "k")).hasMessageContaining("repeats a key")
+                .hasMessageNotContaining("k=");
+    }
 }

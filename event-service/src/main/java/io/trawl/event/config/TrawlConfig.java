@@ -13,9 +13,16 @@ import java.util.Optional;
 @ConfigMapping(prefix = "trawl")
 public interface TrawlConfig {
 
-    /** API keys and their tenants: {@code key=tenant,key2=tenant2} (TRAWL_API_KEYS). */
+    /** API keys and their tenants: {@code key=tenant,key2=tenant2:viewer} (TRAWL_API_KEYS). */
     @WithName("api-keys")
     Optional<String> apiKeys();
+
+    /**
+     * Admin keys, {@code key,key2} (TRAWL_ADMIN_KEYS): every tenant (name one with {@code ?tenant=}) and the
+     * fleet views. Tenant keys may carry a role: {@code key=tenant:viewer} is read only.
+     */
+    @WithName("admin-keys")
+    Optional<String> adminKeys();
 
     /** Postgres connection (TRAWL_DB_*); read only: event-service never writes. */
     DbSettings db();
