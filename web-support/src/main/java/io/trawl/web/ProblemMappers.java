@@ -22,6 +22,11 @@ public final class ProblemMappers {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
+    /** The problem+json response of a client error on the request at {@code uriInfo}. */
+    public static Response respond(ProblemException e, UriInfo uriInfo) {
+        return respond(e.toProblem(path(uriInfo)));
+    }
+
     static String path(UriInfo uriInfo) {
         return uriInfo == null ? null : "/" + uriInfo.getPath().replaceFirst("^/", "");
     }
@@ -34,7 +39,7 @@ public final class ProblemMappers {
 
         @Override
         public Response toResponse(ProblemException e) {
-            return respond(e.toProblem(path(uriInfo)));
+            return respond(e, uriInfo);
         }
     }
 

@@ -26,10 +26,6 @@ public class JobRepository {
             int perHostConcurrency, int perHostDelayMs, String idempotencyKey, UUID scheduleId, Instant fireTime) {
     }
 
-    /** The position after the last job of a listing page. */
-    public record ListCursor(Instant createdAt, UUID id) {
-    }
-
     private static final String INSERT = "INSERT INTO trawl.jobs (id, tenant, name, spec, request_hash, priority, "
             + "per_host_concurrency, per_host_delay_ms, idempotency_key, schedule_id, fire_time, dispatch_pass) "
             + "VALUES ($1, $2, $3, $4::text::json, $5, $6, $7, $8, $9, $10, $11, "
@@ -79,7 +75,7 @@ public class JobRepository {
     }
 
     /** A page of the tenant's jobs, newest first, optionally of one status. */
-    public Uni<List<JobRecord>> list(String tenant, JobStatus status, ListCursor after, int limit) {
+    public Uni<List<JobRecord>> list(String tenant, JobStatus status, CreatedAtKey after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT ").append(JobRecord.COLUMNS)
                 .append(" FROM trawl.jobs WHERE tenant = $1");
         Tuple args = Tuple.of(tenant);

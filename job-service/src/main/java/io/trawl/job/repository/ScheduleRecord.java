@@ -1,14 +1,11 @@
 package io.trawl.job.repository;
 
-import io.trawl.job.schedule.CronSchedule;
-import io.trawl.job.schedule.OverlapPolicy;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.UUID;
 
-/** A row of {@code trawl.schedules}. */
+/** A row of {@code trawl.schedules} (overlap as its wire value; {@code schedule.CronSchedule.of(cron, timezone)} reads the cron). */
 public record ScheduleRecord(
         UUID id,
         String tenant,
@@ -18,7 +15,7 @@ public record ScheduleRecord(
         String template,
         boolean enabled,
         Duration misfireGrace,
-        OverlapPolicy overlap,
+        String overlap,
         Instant lastFireAt,
         Instant nextFireAt,
         UUID lastJobId,
@@ -33,13 +30,9 @@ public record ScheduleRecord(
     static ScheduleRecord from(Row row) {
         return new ScheduleRecord(row.getUUID("id"), row.getString("tenant"), row.getString("name"),
                 row.getString("cron"), row.getString("timezone"), row.getString("template"), row.getBoolean("enabled"),
-                Duration.ofMillis(row.getLong("grace_ms")), OverlapPolicy.fromWire(row.getString("overlap")),
+                Duration.ofMillis(row.getLong("grace_ms")), row.getString("overlap"),
                 JobRecord.instant(row, "last_fire_at"), JobRecord.instant(row, "next_fire_at"),
                 row.getUUID("last_job_id"), JobRecord.instant(row, "queued_fire_at"),
                 JobRecord.instant(row, "created_at"), JobRecord.instant(row, "updated_at"));
-    }
-
-    public CronSchedule cronSchedule() {
-        return CronSchedule.of(cron, ZoneId.of(timezone));
     }
 }

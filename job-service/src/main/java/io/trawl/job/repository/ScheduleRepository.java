@@ -1,7 +1,6 @@
 package io.trawl.job.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.job.schedule.ScheduleDefinition;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -9,6 +8,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,31 +23,35 @@ public class ScheduleRepository {
     public record ScheduleStatus(ScheduleRecord schedule, String lastJobStatus) {
     }
 
+    /** A schedule's definition as stored: the cron text, zone id and overlap wire value, the template as JSON. */
+    public record NewSchedule(String name, String cron, String timezone, String template, boolean enabled,
+            Duration misfireGrace, String overlap) {
+    }
+
     private final Pool pool;
 
     public ScheduleRepository(Pool pool) {
         this.pool = pool;
     }
 
-    public Uni<ScheduleRecord> insert(String tenant, ScheduleDefinition def, String template, Instant nextFire) {
+    public Uni<ScheduleRecord> insert(String tenant, NewSchedule def, Instant nextFire) {
         return pool.preparedQuery("INSERT INTO trawl.schedules (id, tenant, name, cron, timezone, template, enabled, "
                         + "misfire_grace, overlap, next_fire_at) VALUES ($1, $2, $3, $4, $5, $6::text::json, $7, "
                         + "$8 * interval '1 millisecond', $9, $10) RETURNING " + ScheduleRecord.COLUMNS)
-                .execute(Tuple.from(new Object[] {UUID.randomUUID(), tenant, def.name(), def.cron().expression(),
-                        def.cron().zone().getId(), template, def.enabled(), def.misfireGrace().toMillis(),
-                        def.overlap().wire(), JobRepository.utc(nextFire)}))
+                .execute(Tuple.from(new Object[] {UUID.randomUUID(), tenant, def.name(), def.cron(), def.timezone(),
+                        def.template(), def.enabled(), def.misfireGrace().toMillis(), def.overlap(),
+                        JobRepository.utc(nextFire)}))
                 .onItem().transform(rows -> ScheduleRecord.from(rows.iterator().next()));
     }
 
-    public Uni<Optional<ScheduleRecord>> replace(String tenant, UUID id, ScheduleDefinition def, String template,
-            Instant nextFire) {
+    public Uni<Optional<ScheduleRecord>> replace(String tenant, UUID id, NewSchedule def, Instant nextFire) {
         return pool.preparedQuery("UPDATE trawl.schedules SET name = $3, cron = $4, timezone = $5, "
                         + "template = $6::text::json, enabled = $7, misfire_grace = $8 * interval '1 millisecond', "
                         + "overlap = $9, next_fire_at = $10, updated_at = now() "
                         + "WHERE id = $1 AND tenant = $2 RETURNING " + ScheduleRecord.COLUMNS)
-                .execute(Tuple.from(new Object[] {id, tenant, def.name(), def.cron().expression(),
-                        def.cron().zone().getId(), template, def.enabled(), def.misfireGrace().toMillis(),
-                        def.overlap().wire(), JobRepository.utc(nextFire)}))
+                .execute(Tuple.from(new Object[] {id, tenant, def.name(), def.cron(), def.timezone(),
+                        def.template(), def.enabled(), def.misfireGrace().toMillis(), def.overlap(),
+                        JobRepository.utc(nextFire)}))
                 .onItem().transform(ScheduleRepository::first);
     }
 

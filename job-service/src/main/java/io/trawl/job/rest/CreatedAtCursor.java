@@ -1,7 +1,7 @@
 package io.trawl.job.rest;
 
 import io.trawl.job.repository.JobRecord;
-import io.trawl.job.repository.JobRepository;
+import io.trawl.job.repository.CreatedAtKey;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
@@ -20,13 +20,13 @@ final class CreatedAtCursor {
         return PageRequest.encode(createdAt + "|" + id);
     }
 
-    static JobRepository.ListCursor decode(String raw) {
+    static CreatedAtKey decode(String raw) {
         int bar = raw.indexOf('|');
         if (bar < 0) {
             throw PageRequest.invalidCursor();
         }
         try {
-            return new JobRepository.ListCursor(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
+            return new CreatedAtKey(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
         } catch (DateTimeParseException | IllegalArgumentException e) {
             throw PageRequest.invalidCursor();
         }

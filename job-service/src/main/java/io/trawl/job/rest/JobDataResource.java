@@ -8,9 +8,8 @@ import io.trawl.web.ProblemException;
 import io.trawl.common.state.TaskState;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.TaskRecord;
-import io.trawl.job.repository.TaskRepository;
-import io.trawl.job.service.JobService;
 import io.trawl.job.service.ResultService;
+import io.trawl.job.service.TaskService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,15 +28,13 @@ public class JobDataResource {
     static final String NDJSON = "application/x-ndjson";
     static final String CSV = "text/csv";
 
-    private final JobService jobs;
-    private final TaskRepository tasks;
+    private final TaskService tasks;
     private final ResultService results;
     private final CurrentTenant tenant;
     private final TrawlConfig.Api api;
 
-    public JobDataResource(JobService jobs, TaskRepository tasks, ResultService results, CurrentTenant tenant,
+    public JobDataResource(TaskService tasks, ResultService results, CurrentTenant tenant,
             TrawlConfig config) {
-        this.jobs = jobs;
         this.tasks = tasks;
         this.results = results;
         this.tenant = tenant;
@@ -53,7 +50,7 @@ public class JobDataResource {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
         TaskState filter = parseState(state);
         long after = page.afterId();
-        return jobs.get(tenant.id(), id).chain(job -> tasks.list(job.id(), filter, after, page.limit() + 1))
+        return tasks.page(tenant.id(), id, filter, after, page.limit() + 1)
                 .map(rows -> Page.of(rows, page.limit(), t -> t, t -> PageRequest.encode(Long.toString(t.id()))));
     }
 

@@ -7,9 +7,9 @@ import io.trawl.web.ProblemException;
 import io.trawl.job.domain.JobCommand;
 import io.trawl.common.state.JobStatus;
 import io.trawl.job.config.TrawlConfig;
-import io.trawl.job.repository.JobRepository;
-import io.trawl.job.repository.TaskRepository;
+import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.service.JobService;
+import io.trawl.job.service.TaskService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -34,16 +34,14 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class JobResource {
 
     private final JobService service;
-    private final JobRepository jobs;
-    private final TaskRepository tasks;
+    private final TaskService tasks;
     private final CurrentTenant tenant;
     private final TrawlConfig.Api api;
     private final Clock clock;
 
-    public JobResource(JobService service, JobRepository jobs, TaskRepository tasks, CurrentTenant tenant,
+    public JobResource(JobService service, TaskService tasks, CurrentTenant tenant,
             TrawlConfig config, Clock clock) {
         this.service = service;
-        this.jobs = jobs;
         this.tasks = tasks;
         this.tenant = tenant;
         this.api = config.api();
@@ -77,9 +75,9 @@ public class JobResource {
             @QueryParam("limit") String limit) {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
         JobStatus filter = parseStatus(status);
-        JobRepository.ListCursor after = page.cursor() == null ? null : CreatedAtCursor.decode(page.cursor());
+        CreatedAtKey after = page.cursor() == null ? null : CreatedAtCursor.decode(page.cursor());
         Instant now = clock.instant();
-        return jobs.list(tenant.id(), filter, after, page.limit() + 1)
+        return service.list(tenant.id(), filter, after, page.limit() + 1)
                 .map(rows -> Page.of(rows, page.limit(), j -> JobView.summary(j, now), CreatedAtCursor::encode));
     }
 

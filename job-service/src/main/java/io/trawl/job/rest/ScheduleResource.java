@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.web.CurrentTenant;
 import io.trawl.web.Problem;
 import io.trawl.job.config.TrawlConfig;
-import io.trawl.job.repository.JobRepository;
+import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.repository.ScheduleRecord;
 import io.trawl.job.repository.ScheduleRunRecord;
 import io.trawl.job.service.ScheduleService;
@@ -56,7 +56,7 @@ public class ScheduleResource {
     @Operation(summary = "The tenant's schedules, newest first")
     public Uni<Page<ScheduleView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
-        JobRepository.ListCursor after = page.cursor() == null ? null : CreatedAtCursor.decode(page.cursor());
+        CreatedAtKey after = page.cursor() == null ? null : CreatedAtCursor.decode(page.cursor());
         return service.list(tenant.id(), after, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
                 s -> view(s, false), s -> CreatedAtCursor.encode(s.createdAt(), s.id())));
     }

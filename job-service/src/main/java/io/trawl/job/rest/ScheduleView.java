@@ -3,6 +3,7 @@ package io.trawl.job.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.trawl.job.repository.ScheduleRecord;
+import io.trawl.job.schedule.CronSchedule;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -33,8 +34,8 @@ public record ScheduleView(
 
     static ScheduleView of(ScheduleRecord s, Instant now, boolean detail) {
         String self = "/api/v1/schedules/" + s.id();
-        List<Instant> upcoming = detail && s.enabled() ? s.cronSchedule().next(5, now) : null;
-        return new ScheduleView(s.id(), s.name(), s.cron(), s.timezone(), s.misfireGrace().toString(), s.overlap().wire(),
+        List<Instant> upcoming = detail && s.enabled() ? CronSchedule.of(s.cron(), s.timezone()).next(5, now) : null;
+        return new ScheduleView(s.id(), s.name(), s.cron(), s.timezone(), s.misfireGrace().toString(), s.overlap(),
                 s.enabled(), s.lastFireAt(), s.nextFireAt(), upcoming, s.queuedFireAt(), s.lastJobId(), s.createdAt(),
                 s.updatedAt(), s.template(), new Links(self, self + "/runs", self + "/trigger",
                         s.lastJobId() == null ? null : "/api/v1/jobs/" + s.lastJobId()));

@@ -50,6 +50,11 @@ public final class CronSchedule {
         }
     }
 
+    /** The schedule of a stored (already validated) expression in the zone named {@code zoneId}. */
+    public static CronSchedule of(String expression, String zoneId) {
+        return of(expression, ZoneId.of(zoneId));
+    }
+
     public String expression() {
         return expression;
     }

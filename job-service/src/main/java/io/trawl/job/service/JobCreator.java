@@ -4,12 +4,12 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
-import io.trawl.web.ProblemException;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.spec.JobSpec;
 import io.trawl.common.spec.SeedExpander;
 import io.trawl.common.task.TaskWriter;
 import io.trawl.common.url.CanonicalUrl;
+import io.trawl.job.domain.Refusal;
 import io.trawl.job.repository.JobRecord;
 import io.trawl.job.repository.JobRepository;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -61,13 +61,13 @@ public class JobCreator {
 
     private Uni<Created> existing(SqlConnection tx, String tenant, String idempotencyKey, String requestHash) {
         if (idempotencyKey == null) {
-            return Uni.createFrom().failure(ProblemException.conflict("this schedule fire already has a job"));
+            return Uni.createFrom().failure(new Refusal.Conflict("this schedule fire already has a job"));
         }
         return jobs.findByIdempotencyKey(tx, tenant, idempotencyKey).onItem().transform((Optional<JobRecord> found) -> {
-            JobRecord job = found.orElseThrow(() -> ProblemException.conflict(
+            JobRecord job = found.orElseThrow(() -> new Refusal.Conflict(
                     "a request with this Idempotency-Key is being processed; retry"));
             if (!job.requestHash().equals(requestHash)) {
-                throw ProblemException.unprocessable(
+                throw new Refusal.Mismatch(
                         "Idempotency-Key was already used with a different request body (job " + job.id() + ")");
             }
             return new Created(job, true, List.of());

@@ -7,18 +7,19 @@ import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
 import io.trawl.common.event.NewEvent;
-import io.trawl.web.ProblemException;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.message.ControlAction;
 import io.trawl.common.spec.JobSpec;
 import io.trawl.common.spec.JobSpecParser;
 import io.trawl.job.domain.JobCommand;
 import io.trawl.job.domain.JobStateMachine;
+import io.trawl.job.domain.Refusal;
 import io.trawl.common.state.JobStatus;
 import io.trawl.job.domain.Transition;
 import io.trawl.job.dispatch.DispatchLoop;
 import io.trawl.job.messaging.ControlPublisher;
 import io.trawl.job.messaging.EventPublisher;
+import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.repository.JobRecord;
 import io.trawl.job.repository.JobRepository;
 import io.trawl.job.repository.TaskRepository;
@@ -64,7 +65,7 @@ public class JobService {
      */
     public Uni<JobCreator.Created> create(String tenant, String idempotencyKey, String body) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            return Uni.createFrom().failure(ProblemException.badParameter("Idempotency-Key",
+            return Uni.createFrom().failure(new Refusal.InvalidInput("Idempotency-Key",
                     "must be 1-255 visible ASCII characters"));
         }
         JobSpec spec;
@@ -88,8 +89,13 @@ public class JobService {
         return jobs.find(tenant, id).onItem().transform(found -> found.orElseThrow(() -> notFound(id)));
     }
 
+    /** The tenant's jobs, newest first, optionally of one status, after {@code after} (null: from the newest). */
+    public Uni<List<JobRecord>> list(String tenant, JobStatus status, CreatedAtKey after, int limit) {
+        return jobs.list(tenant, status, after, limit);
+    }
+
     /**
-     * Applies a control command under the job's row lock: illegal ones fail with 409 and change nothing,
+     * Applies a control command under the job's row lock: illegal ones are refused ({@link Refusal.Conflict}) and change nothing,
      * repeated ones change nothing and append no event.
      */
     public Uni<ControlResult> control(String tenant, UUID id, JobCommand command) {
@@ -99,7 +105,7 @@ public class JobService {
                             Transition decision = JobStateMachine.decide(job.status(), command,
                                     job.startedAt() != null, job.tasksFailed());
                             if (decision instanceof Transition.Illegal illegal) {
-                                throw ProblemException.conflict(illegal.reason());
+                                throw new Refusal.Conflict(illegal.reason());
                             }
                             if (decision instanceof Transition.AlreadyInEffect) {
                                 return Uni.createFrom().item(new Applied(job, List.of()));
@@ -142,18 +148,18 @@ public class JobService {
 
     private static JsonNode parseJson(String body) {
         if (body == null || body.isBlank()) {
-            throw ProblemException.badParameter("$", "the request body must be a JSON job spec");
+            throw new Refusal.InvalidInput("$", "the request body must be a JSON job spec");
         }
         try {
             return WireJson.tree(body);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badParameter("$", "is not valid JSON: "
+            throw new Refusal.InvalidInput("$", "is not valid JSON: "
                     + (e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ")));
         }
     }
 
-    static ProblemException notFound(UUID id) {
-        return ProblemException.notFound("no job " + id);
+    static Refusal notFound(UUID id) {
+        return new Refusal.NotFound("no job " + id);
     }
 
     private record Applied(JobRecord job, List<EventEnvelope> events) {

@@ -9,6 +9,7 @@ import io.trawl.common.state.JobStatus;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.dispatch.DispatchLoop;
 import io.trawl.job.messaging.EventPublisher;
+import io.trawl.job.schedule.CronSchedule;
 import io.trawl.job.schedule.FirePlan;
 import io.trawl.job.schedule.OverlapPolicy;
 import io.trawl.job.repository.ScheduleRecord;
@@ -112,7 +113,7 @@ public class ScheduleFirer {
         if (s.nextFireAt() == null || s.nextFireAt().isAfter(now)) {
             return Uni.createFrom().voidItem();
         }
-        FirePlan plan = FirePlan.of(s.cronSchedule(), s.nextFireAt(), now, s.misfireGrace());
+        FirePlan plan = FirePlan.of(CronSchedule.of(s.cron(), s.timezone()), s.nextFireAt(), now, s.misfireGrace());
         state.nextFire = plan.nextFire().orElse(null);
         Uni<Void> missed = plan.missed().map(m -> schedules.recordRun(tx, s.id(), m.last(), "missed",
                 m.count() + " due time(s) from " + m.first() + " to " + m.last() + " passed more than "
@@ -123,19 +124,20 @@ public class ScheduleFirer {
 
     private Uni<Void> fireOrHold(SqlConnection tx, ScheduleRecord s, FirePlan.Occurrences run, State state) {
         String coalesced = run.count() > 1 ? "coalesced " + run.count() + " due times since " + run.first() : null;
-        Uni<Boolean> blocked = s.overlap() == OverlapPolicy.ALLOW ? Uni.createFrom().item(false) : previousRunning(tx, state);
+        OverlapPolicy overlap = OverlapPolicy.fromWire(s.overlap());
+        Uni<Boolean> blocked = overlap == OverlapPolicy.ALLOW ? Uni.createFrom().item(false) : previousRunning(tx, state);
         return blocked.chain(running -> {
             if (!running) {
                 return createJob(tx, s, run.last(), state).chain(jobId -> schedules.recordRun(tx, s.id(), run.last(),
                         "fired", coalesced, jobId, run.first(), run.count()));
             }
             String previous = "previous job " + state.lastJob + " is still running";
-            if (s.overlap() == OverlapPolicy.QUEUE && state.queuedFire == null) {
+            if (overlap == OverlapPolicy.QUEUE && state.queuedFire == null) {
                 state.queuedFire = run.last();
                 return schedules.recordRun(tx, s.id(), run.last(), "queued", previous + "; runs when it finishes",
                         null, run.first(), run.count());
             }
-            String reason = s.overlap() == OverlapPolicy.QUEUE ? previous + " and a run is already queued" : previous;
+            String reason = overlap == OverlapPolicy.QUEUE ? previous + " and a run is already queued" : previous;
             return schedules.recordRun(tx, s.id(), run.last(), "skipped", reason, null, run.first(), run.count());
         });
     }

@@ -1,14 +1,16 @@
 package io.trawl.job.service;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.web.ProblemException;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.spec.JobSpecParser;
 import io.trawl.job.dispatch.DispatchLoop;
+import io.trawl.job.domain.Refusal;
 import io.trawl.job.messaging.EventPublisher;
+import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.repository.ScheduleRecord;
 import io.trawl.job.repository.ScheduleRepository;
 import io.trawl.job.repository.ScheduleRunRecord;
+import io.trawl.job.schedule.CronSchedule;
 import io.trawl.job.schedule.ScheduleDefinition;
 import io.trawl.job.schedule.ScheduleDefinitionParser;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -47,13 +49,13 @@ public class ScheduleService {
     public Uni<ScheduleRecord> create(String tenant, String body) {
         Instant now = clock.instant();
         ScheduleDefinition def = parse(body, now);
-        return schedules.insert(tenant, def, WireJson.encodeString(def.template()), firstFire(def, now));
+        return schedules.insert(tenant, row(def), firstFire(def, now));
     }
 
     public Uni<ScheduleRecord> replace(String tenant, UUID id, String body) {
         Instant now = clock.instant();
         ScheduleDefinition def = parse(body, now);
-        return schedules.replace(tenant, id, def, WireJson.encodeString(def.template()), firstFire(def, now))
+        return schedules.replace(tenant, id, row(def), firstFire(def, now))
                 .map(found -> found.orElseThrow(() -> notFound(id)));
     }
 
@@ -65,7 +67,7 @@ public class ScheduleService {
         }).replaceWithVoid();
     }
 
-    public Uni<List<ScheduleRecord>> list(String tenant, io.trawl.job.repository.JobRepository.ListCursor after, int limit) {
+    public Uni<List<ScheduleRecord>> list(String tenant, CreatedAtKey after, int limit) {
         return schedules.list(tenant, after == null ? null : after.createdAt(), after == null ? null : after.id(), limit);
     }
 
@@ -80,7 +82,7 @@ public class ScheduleService {
     /** Resumes from now: due times that passed while paused are neither run nor counted as missed. */
     public Uni<ScheduleRecord> resume(String tenant, UUID id) {
         return get(tenant, id).chain(s -> s.enabled() ? Uni.createFrom().item(s)
-                : schedules.setEnabled(tenant, id, true, s.cronSchedule().nextAfter(clock.instant()).orElse(null))
+                : schedules.setEnabled(tenant, id, true, CronSchedule.of(s.cron(), s.timezone()).nextAfter(clock.instant()).orElse(null))
                         .map(found -> found.orElseThrow(() -> notFound(id))));
     }
 
@@ -113,21 +115,26 @@ public class ScheduleService {
 
     private static ScheduleDefinition parse(String body, Instant now) {
         if (body == null || body.isBlank()) {
-            throw ProblemException.badParameter("$", "the request body must be a JSON schedule");
+            throw new Refusal.InvalidInput("$", "the request body must be a JSON schedule");
         }
         try {
             return ScheduleDefinitionParser.parse(WireJson.tree(body), now);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badParameter("$", "is not valid JSON: "
+            throw new Refusal.InvalidInput("$", "is not valid JSON: "
                     + (e.getMessage() == null ? "" : e.getMessage().replaceAll("\\s+", " ")));
         }
+    }
+
+    private static ScheduleRepository.NewSchedule row(ScheduleDefinition def) {
+        return new ScheduleRepository.NewSchedule(def.name(), def.cron().expression(), def.cron().zone().getId(),
+                WireJson.encodeString(def.template()), def.enabled(), def.misfireGrace(), def.overlap().wire());
     }
 
     private static Instant firstFire(ScheduleDefinition def, Instant now) {
         return def.enabled() ? def.cron().nextAfter(now).orElse(null) : null;
     }
 
-    static ProblemException notFound(UUID id) {
-        return ProblemException.notFound("no schedule " + id);
+    static Refusal notFound(UUID id) {
+        return new Refusal.NotFound("no schedule " + id);
     }
 }
