@@ -5,7 +5,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.trawl.common.state.Backoff;
 import io.trawl.scrape.core.fetch.Fetcher;
 import io.trawl.scrape.core.fetch.FetcherOptions;
-import io.trawl.scrape.core.guard.AddressGuard;
+import io.trawl.guard.AddressGuard;
 import io.trawl.scrape.core.robots.RobotsCache;
 import io.trawl.scrape.core.robots.RobotsOptions;
 import io.trawl.scrape.service.HostFeedback;

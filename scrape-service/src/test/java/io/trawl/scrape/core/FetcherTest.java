@@ -11,7 +11,7 @@ import io.trawl.scrape.core.fetch.FetchRequest;
 import io.trawl.scrape.core.fetch.FetchResponse;
 import io.trawl.scrape.core.fetch.Fetcher;
 import io.trawl.scrape.core.fetch.FetcherOptions;
-import io.trawl.scrape.core.guard.AddressGuard;
+import io.trawl.guard.AddressGuard;
 import io.trawl.scrape.fixture.FixtureServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -6,7 +6,7 @@ import io.trawl.scrape.core.fetch.FetchException;
 import io.trawl.scrape.core.fetch.FetchFailure;
 import io.trawl.scrape.core.fetch.Fetcher;
 import io.trawl.scrape.core.fetch.FetcherOptions;
-import io.trawl.scrape.core.guard.AddressGuard;
+import io.trawl.guard.AddressGuard;
 import io.trawl.scrape.core.robots.RobotsCache;
 import io.trawl.scrape.core.robots.RobotsOptions;
 import io.trawl.scrape.core.robots.RobotsRules;

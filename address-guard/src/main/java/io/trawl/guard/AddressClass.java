@@ -1,4 +1,4 @@
-package io.trawl.scrape.core.guard;
+package io.trawl.guard;
 
 /** What kind of network an address belongs to; only {@link #PUBLIC} is fetched unless allow-listed. */
 public enum AddressClass {

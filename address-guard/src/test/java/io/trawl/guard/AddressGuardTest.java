@@ -1,14 +1,8 @@
-package io.trawl.scrape.core;
+package io.trawl.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trawl.scrape.core.guard.AddressClass;
-import io.trawl.scrape.core.guard.AddressClassifier;
-import io.trawl.scrape.core.guard.AddressGuard;
-import io.trawl.scrape.core.guard.BlockedAddressException;
-import io.trawl.scrape.core.guard.Cidr;
-import io.trawl.scrape.core.guard.HostResolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.trawl.scrape.core.guard;
+package io.trawl.guard;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,4 +1,4 @@
-package io.trawl.scrape.core.guard;
+package io.trawl.guard;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
