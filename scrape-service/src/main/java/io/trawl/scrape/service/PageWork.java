@@ -8,8 +8,8 @@ import io.trawl.scrape.core.fetch.FetchException;
 import io.trawl.scrape.core.fetch.FetchFailure;
 import io.trawl.scrape.core.fetch.FetchRequest;
 import io.trawl.scrape.core.fetch.FetchResponse;
-import io.trawl.scrape.core.fetch.Fetcher;
 import io.trawl.scrape.core.fetch.HopFilter;
+import io.trawl.scrape.core.fetch.PageFetcher;
 import io.trawl.scrape.core.fetch.StatusPolicy;
 import io.trawl.scrape.core.robots.RobotsCache;
 import io.trawl.scrape.repository.ClaimedTask;
@@ -25,10 +25,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class PageWork {
 
-    private final Fetcher fetcher;
+    private final PageFetcher fetcher;
     private final RobotsCache robots;
 
-    public PageWork(Fetcher fetcher, RobotsCache robots) {
+    public PageWork(PageFetcher fetcher, RobotsCache robots) {
         this.fetcher = fetcher;
         this.robots = robots;
     }
