@@ -1,21 +1,37 @@
 package io.trawl.scrape.service;
 
+import io.trawl.common.spec.BrowserSpec;
 import io.trawl.common.spec.CrawlSpec;
 import io.trawl.common.spec.ExtractSpec;
 import io.trawl.common.spec.FieldSpec;
 import io.trawl.common.spec.JobSpec;
 import io.trawl.scrape.core.extract.FieldRule;
 import io.trawl.scrape.core.extract.PageRules;
+import io.trawl.scrape.core.fetch.RenderRules;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
-/** A job's spec and its compiled page rules (cached per job: a spec never changes). */
-public record JobRules(JobSpec spec, PageRules page) {
+/**
+ * A job's spec, its compiled page rules and, for a browser job, its render rules (cached per job: a spec never
+ * changes).
+ */
+public record JobRules(JobSpec spec, PageRules page, RenderRules render) {
 
     public static JobRules of(JobSpec spec) {
-        return new JobRules(spec, pageRules(spec));
+        return new JobRules(spec, pageRules(spec), renderRules(spec));
+    }
+
+    /** The core's render rules of a browser job; null for a static one. */
+    static RenderRules renderRules(JobSpec spec) {
+        BrowserSpec b = spec.browser();
+        if (!spec.rendersInBrowser() || b == null) {
+            return null;
+        }
+        return new RenderRules(b.waitFor(), b.waitMs(), Set.copyOf(b.blockResources()), b.viewport().width(),
+                b.viewport().height());
     }
 
     /** The core's page rules from a spec's extract and crawl blocks (regexes compiled once). */

@@ -27,21 +27,32 @@ public class PageWork {
 
     private final PageFetcher fetcher;
     private final RobotsCache robots;
+    private final BrowserRendering browser;
 
-    public PageWork(PageFetcher fetcher, RobotsCache robots) {
+    public PageWork(PageFetcher fetcher, RobotsCache robots, BrowserRendering browser) {
         this.fetcher = fetcher;
         this.robots = robots;
+        this.browser = browser;
     }
 
     public Uni<Attempt> run(ClaimedTask task, JobRules rules, InFlightTasks.Ticket ticket) {
         JobSpec spec = rules.spec();
         long started = System.nanoTime();
         HopFilter filter = spec.respectRobots() ? robots.filter() : HopFilter.NONE;
-        Uni<Attempt> work = fetcher.fetch(new FetchRequest(task.url(), Duration.ofMillis(spec.limits().timeoutMs()),
-                        spec.limits().maxBytes()), filter)
+        Uni<Attempt> work = fetcherFor(spec).fetch(new FetchRequest(task.url(),
+                        Duration.ofMillis(spec.limits().timeoutMs()), spec.limits().maxBytes(), rules.render()), filter)
                 .onItem().transformToUni(response -> interpret(task, rules, response))
                 .onFailure().recoverWithItem(failure -> failed(failure, started));
         return Uni.combine().any().of(work, ticket.whenCancelled().onItem().transform(Attempt.Cancelled::new));
+    }
+
+    /** The same robots, extraction and links whichever fetcher: the browser for a browser job, HTTP otherwise. */
+    private PageFetcher fetcherFor(JobSpec spec) {
+        if (!spec.rendersInBrowser()) {
+            return fetcher;
+        }
+        return browser.fetcher().orElseGet(() -> (request, filter) -> Uni.createFrom().failure(new FetchException(
+                FetchFailure.CONNECTION, "this worker has no browser (trawl.browser.enabled is false)")));
     }
 
     private Uni<Attempt> interpret(ClaimedTask task, JobRules rules, FetchResponse response) {

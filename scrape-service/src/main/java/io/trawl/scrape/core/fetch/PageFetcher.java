@@ -21,5 +21,6 @@ public interface PageFetcher {
     Uni<FetchResponse> fetch(FetchRequest request, HopFilter filter);
 
     /** Releases connections, processes and threads. */
-    void close();
+    default void close() {
+    }
 }
