@@ -11,6 +11,11 @@ public final class Topology {
 
     /** Quorum queue of page tasks (manual ack, delivery limit, dead-lettered past it). */
     public static final String TASKS_QUEUE = "trawl.tasks";
+    /**
+     * Quorum queue of page tasks of {@code render: "browser"} jobs, declared with the same
+     * {@link #tasksQueueArguments()} (so the same delivery limit and dead-lettering into {@link #TASKS_DEAD_QUEUE}).
+     */
+    public static final String BROWSER_TASKS_QUEUE = "trawl.tasks.browser";
     /** Direct exchange that receives what {@link #TASKS_QUEUE} dead-letters. */
     public static final String TASKS_DEAD_LETTER_EXCHANGE = "trawl.tasks.dlx";
     /** Where poison task messages end. */
@@ -33,6 +38,11 @@ public final class Topology {
                 "x-dead-letter-routing-key", TASKS_DEAD_QUEUE,
                 "x-dead-letter-strategy", "at-least-once",
                 "x-overflow", "reject-publish");
+    }
+
+    /** The queue a task of a job is published to: {@link #BROWSER_TASKS_QUEUE} when it renders in a browser. */
+    public static String tasksQueueFor(boolean browser) {
+        return browser ? BROWSER_TASKS_QUEUE : TASKS_QUEUE;
     }
 
     public static Map<String, Object> deadQueueArguments() {

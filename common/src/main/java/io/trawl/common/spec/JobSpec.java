@@ -12,7 +12,8 @@ import java.util.List;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"name", "seeds", "seedTemplate", "crawl", "extract", "limits", "respectRobots", "priority"})
+@JsonPropertyOrder({"name", "seeds", "seedTemplate", "crawl", "extract", "limits", "respectRobots", "priority",
+        "render", "browser"})
 public record JobSpec(
         String name,
         List<String> seeds,
@@ -21,10 +22,17 @@ public record JobSpec(
         ExtractSpec extract,
         LimitsSpec limits,
         boolean respectRobots,
-        int priority) {
+        int priority,
+        RenderMode render,
+        BrowserSpec browser) {
 
     public static final int MIN_PRIORITY = -10;
     public static final int MAX_PRIORITY = 10;
+
+    /** True when the job's pages are rendered by a browser (they go to {@code trawl.tasks.browser}). */
+    public boolean rendersInBrowser() {
+        return render == RenderMode.BROWSER;
+    }
 
     /** The scheduling weight of this job among others (priority +5 doubles a job's share). */
     public double weight() {

@@ -31,7 +31,7 @@ public final class JobSpecParser {
     public static final int MAX_PATTERN_LENGTH = 1000;
 
     private static final Set<String> ROOT_FIELDS = Set.of("name", "seeds", "seedTemplate", "crawl", "extract",
-            "limits", "respectRobots", "priority");
+            "limits", "respectRobots", "priority", "render", "browser");
     private static final Set<String> TEMPLATE_FIELDS = Set.of("url", "params");
     private static final Set<String> CRAWL_FIELDS = Set.of("follow", "maxDepth", "maxPages", "include", "exclude",
             "sameHost");
@@ -39,6 +39,8 @@ public final class JobSpecParser {
     private static final Set<String> FIELD_SPEC_FIELDS = Set.of("selector", "attr");
     private static final Set<String> LIMITS_FIELDS = Set.of("perHostConcurrency", "perHostDelayMs", "timeoutMs",
             "maxBytes", "maxAttempts");
+    private static final Set<String> BROWSER_FIELDS = Set.of("waitFor", "waitMs", "blockResources", "viewport");
+    private static final Set<String> VIEWPORT_FIELDS = Set.of("width", "height");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern ATTR_NAME = Pattern.compile("[A-Za-z_:][-A-Za-z0-9_:.]{0,63}");
@@ -77,6 +79,8 @@ public final class JobSpecParser {
         LimitsSpec limits = limits(root.get("limits"));
         boolean respectRobots = bool(root.get("respectRobots"), "respectRobots", true);
         int priority = (int) integer(root.get("priority"), "priority", 0, JobSpec.MIN_PRIORITY, JobSpec.MAX_PRIORITY);
+        RenderMode render = render(root.get("render"));
+        BrowserSpec browser = browser(root.get("browser"), render);
 
         if (errors.isEmpty()) {
             if (seeds.isEmpty() && template == null) {
@@ -94,7 +98,7 @@ public final class JobSpecParser {
         if (!errors.isEmpty()) {
             return null;
         }
-        return new JobSpec(name, seeds, template, crawl, extract, limits, respectRobots, priority);
+        return new JobSpec(name, seeds, template, crawl, extract, limits, respectRobots, priority, render, browser);
     }
 
     private List<String> seeds(JsonNode node) {
@@ -275,6 +279,69 @@ public final class JobSpecParser {
                 (int) integer(node.get("timeoutMs"), "limits.timeoutMs", d.timeoutMs(), 100, 300_000),
                 integer(node.get("maxBytes"), "limits.maxBytes", d.maxBytes(), 1024, 100_000_000),
                 (int) integer(node.get("maxAttempts"), "limits.maxAttempts", d.maxAttempts(), 1, 20));
+    }
+
+    private RenderMode render(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return RenderMode.STATIC;
+        }
+        RenderMode mode = node.isTextual() ? RenderMode.fromWire(node.asText()) : null;
+        if (mode == null) {
+            error("render", "must be \"static\" or \"browser\"");
+            return RenderMode.STATIC;
+        }
+        return mode;
+    }
+
+    /** The browser options of a browser job (defaults when absent); null for a static job. */
+    private BrowserSpec browser(JsonNode node, RenderMode render) {
+        boolean absent = node == null || node.isNull();
+        if (render != RenderMode.BROWSER) {
+            if (!absent) {
+                error("browser", "is only allowed with \"render\": \"browser\"");
+            }
+            return null;
+        }
+        BrowserSpec d = BrowserSpec.defaults();
+        if (absent) {
+            return d;
+        }
+        if (!node.isObject()) {
+            error("browser", "must be an object");
+            return d;
+        }
+        unknownFields(node, "browser.", BROWSER_FIELDS);
+        String waitFor = optionalString(node, "waitFor", "browser.waitFor", 500);
+        if (waitFor != null && !selectorCheck(waitFor, "browser.waitFor")) {
+            waitFor = null;
+        }
+        int waitMs = (int) integer(node.get("waitMs"), "browser.waitMs", d.waitMs(), 0, BrowserSpec.MAX_WAIT_MS);
+        List<String> block = stringList(node.get("blockResources"), "browser.blockResources",
+                BrowserSpec.RESOURCE_TYPES.size(), 20, v -> {
+                    if (!BrowserSpec.RESOURCE_TYPES.contains(v.value())) {
+                        error(v.path(), "must be one of " + String.join(", ", BrowserSpec.RESOURCE_TYPES));
+                        return null;
+                    }
+                    return v.value();
+                });
+        return new BrowserSpec(waitFor, waitMs, block == null ? d.blockResources() : List.copyOf(
+                new LinkedHashSet<>(block)), viewport(node.get("viewport"), d.viewport()));
+    }
+
+    private BrowserSpec.Viewport viewport(JsonNode node, BrowserSpec.Viewport d) {
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        if (!node.isObject()) {
+            error("browser.viewport", "must be an object {width, height}");
+            return d;
+        }
+        unknownFields(node, "browser.viewport.", VIEWPORT_FIELDS);
+        return new BrowserSpec.Viewport(
+                (int) integer(node.get("width"), "browser.viewport.width", d.width(), BrowserSpec.Viewport.MIN,
+                        BrowserSpec.Viewport.MAX),
+                (int) integer(node.get("height"), "browser.viewport.height", d.height(), BrowserSpec.Viewport.MIN,
+                        BrowserSpec.Viewport.MAX));
     }
 
     // --- small typed readers that record errors instead of throwing ---

@@ -52,6 +52,9 @@ public class DispatchRepository {
             + "WHERE id = ANY($1) AND state = 'pending' AND job_id = ANY($2) "
             + "RETURNING id, job_id, url, depth, attempt";
 
+    private static final String BROWSER_JOBS = "SELECT id FROM trawl.jobs WHERE id = ANY($1) "
+            + "AND spec->>'render' = 'browser'";
+
     private static final String START_JOBS = "UPDATE trawl.jobs SET status = 'running', "
             + "started_at = COALESCE(started_at, now()) WHERE id = ANY($1) AND status = 'pending' RETURNING id";
 
@@ -110,6 +113,16 @@ public class DispatchRepository {
                     rows.forEach(r -> queued.add(new QueuedTask(r.getLong("id"), r.getUUID("job_id"),
                             r.getString("url"), r.getInteger("depth"), r.getInteger("attempt"))));
                     return queued;
+                });
+    }
+
+    /** Those of {@code jobIds} whose pages render in a browser (their tasks go to trawl.tasks.browser). */
+    public Uni<Set<UUID>> browserJobs(SqlConnection tx, Set<UUID> jobIds) {
+        return tx.preparedQuery(BROWSER_JOBS).execute(Tuple.of(jobIds.toArray(UUID[]::new)))
+                .onItem().transform(rows -> {
+                    Set<UUID> browser = new HashSet<>();
+                    rows.forEach(row -> browser.add(row.getUUID(0)));
+                    return browser;
                 });
     }
 

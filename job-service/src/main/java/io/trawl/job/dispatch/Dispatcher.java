@@ -114,7 +114,8 @@ public class Dispatcher {
                         .chain(() -> repository.spaceHosts(tx, spacedHosts, delays))
                         .chain(() -> repository.startJobs(tx, queuedJobs))
                         .chain(started -> appendStarted(tx, started))
-                        .chain(events -> publisher.publishAll(messages(queued))
+                        .chain(events -> repository.browserJobs(tx, queuedJobs)
+                                .chain(browserJobs -> publisher.publishAll(messages(queued, browserJobs)))
                                 .onItem().transform(v -> new Round(queued.size(), events)));
             });
         });
@@ -130,9 +131,11 @@ public class Dispatcher {
                 .onItem().transform(lists -> lists.stream().flatMap(List::stream).toList());
     }
 
-    private static List<RabbitPublisher.Outgoing> messages(List<DispatchRepository.QueuedTask> queued) {
+    /** One message per queued task, to trawl.tasks, or trawl.tasks.browser for a browser job's task. */
+    private static List<RabbitPublisher.Outgoing> messages(List<DispatchRepository.QueuedTask> queued,
+            Set<UUID> browserJobs) {
         return queued.stream()
-                .map(q -> new RabbitPublisher.Outgoing("", Topology.TASKS_QUEUE,
+                .map(q -> new RabbitPublisher.Outgoing("", Topology.tasksQueueFor(browserJobs.contains(q.jobId())),
                         WireJson.encode(new TaskMessage(q.id(), q.jobId(), q.url(), q.depth(), q.attempt())), true,
                         "task"))
                 .toList();

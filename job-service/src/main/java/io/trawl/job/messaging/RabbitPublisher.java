@@ -264,6 +264,7 @@ public class RabbitPublisher {
         ch.queueDeclare(Topology.TASKS_DEAD_QUEUE, true, false, false, Topology.deadQueueArguments());
         ch.queueBind(Topology.TASKS_DEAD_QUEUE, Topology.TASKS_DEAD_LETTER_EXCHANGE, Topology.TASKS_DEAD_QUEUE);
         ch.queueDeclare(Topology.TASKS_QUEUE, true, false, false, Topology.tasksQueueArguments());
+        ch.queueDeclare(Topology.BROWSER_TASKS_QUEUE, true, false, false, Topology.tasksQueueArguments());
     }
 
     private void settle(long tag, boolean multiple, String nackReason) {

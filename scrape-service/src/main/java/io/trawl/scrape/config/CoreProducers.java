@@ -3,9 +3,10 @@ package io.trawl.scrape.config;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.trawl.common.state.Backoff;
-import io.trawl.scrape.core.fetch.Fetcher;
 import io.trawl.scrape.core.fetch.FetcherOptions;
 import io.trawl.guard.AddressGuard;
+import io.trawl.scrape.core.fetch.HttpPageFetcher;
+import io.trawl.scrape.core.fetch.PageFetcher;
 import io.trawl.scrape.core.robots.RobotsCache;
 import io.trawl.scrape.core.robots.RobotsOptions;
 import io.trawl.scrape.service.HostFeedback;
@@ -26,15 +27,15 @@ public class CoreProducers {
 
     @Produces
     @Singleton
-    Fetcher fetcher(Vertx vertx, ScrapeConfig config, AddressGuard guard, Clock clock) {
+    PageFetcher pageFetcher(Vertx vertx, ScrapeConfig config, AddressGuard guard, Clock clock) {
         ScrapeConfig.Fetch f = config.fetch();
-        return new Fetcher(vertx, new FetcherOptions(f.userAgent(), f.connectTimeout(), f.readTimeout(),
+        return new HttpPageFetcher(vertx, new FetcherOptions(f.userAgent(), f.connectTimeout(), f.readTimeout(),
                 f.maxRedirects(), f.maxConnectionsPerHost()), guard, Infrastructure.getDefaultWorkerPool(), clock);
     }
 
     @Produces
     @Singleton
-    RobotsCache robotsCache(Fetcher fetcher, ScrapeConfig config, Clock clock, HostFeedback feedback) {
+    RobotsCache robotsCache(PageFetcher fetcher, ScrapeConfig config, Clock clock, HostFeedback feedback) {
         ScrapeConfig.Robots r = config.robots();
         return new RobotsCache(fetcher, new RobotsOptions(r.agent(), r.ttl(), r.failureTtl(), r.maxBytes(), r.timeout(),
                 r.cacheSize()), clock, Infrastructure.getDefaultWorkerPool(), feedback::onRobots);
@@ -47,7 +48,7 @@ public class CoreProducers {
         return new Backoff(w.backoffBase(), w.backoffMax(), w.backoffJitter());
     }
 
-    void closeFetcher(@Observes ShutdownEvent event, Fetcher fetcher) {
+    void closeFetcher(@Observes ShutdownEvent event, PageFetcher fetcher) {
         fetcher.close();
     }
 }

@@ -8,8 +8,8 @@ import io.trawl.scrape.core.fetch.FetchException;
 import io.trawl.scrape.core.fetch.FetchFailure;
 import io.trawl.scrape.core.fetch.FetchRequest;
 import io.trawl.scrape.core.fetch.FetchResponse;
-import io.trawl.scrape.core.fetch.Fetcher;
 import io.trawl.scrape.core.fetch.HopFilter;
+import io.trawl.scrape.core.fetch.PageFetcher;
 import io.trawl.scrape.core.fetch.StatusPolicy;
 import io.trawl.scrape.core.robots.RobotsCache;
 import io.trawl.scrape.repository.ClaimedTask;
@@ -25,23 +25,34 @@ import java.util.Optional;
 @ApplicationScoped
 public class PageWork {
 
-    private final Fetcher fetcher;
+    private final PageFetcher fetcher;
     private final RobotsCache robots;
+    private final BrowserRendering browser;
 
-    public PageWork(Fetcher fetcher, RobotsCache robots) {
+    public PageWork(PageFetcher fetcher, RobotsCache robots, BrowserRendering browser) {
         this.fetcher = fetcher;
         this.robots = robots;
+        this.browser = browser;
     }
 
     public Uni<Attempt> run(ClaimedTask task, JobRules rules, InFlightTasks.Ticket ticket) {
         JobSpec spec = rules.spec();
         long started = System.nanoTime();
         HopFilter filter = spec.respectRobots() ? robots.filter() : HopFilter.NONE;
-        Uni<Attempt> work = fetcher.fetch(new FetchRequest(task.url(), Duration.ofMillis(spec.limits().timeoutMs()),
-                        spec.limits().maxBytes()), filter)
+        Uni<Attempt> work = fetcherFor(spec).fetch(new FetchRequest(task.url(),
+                        Duration.ofMillis(spec.limits().timeoutMs()), spec.limits().maxBytes(), rules.render()), filter)
                 .onItem().transformToUni(response -> interpret(task, rules, response))
                 .onFailure().recoverWithItem(failure -> failed(failure, started));
         return Uni.combine().any().of(work, ticket.whenCancelled().onItem().transform(Attempt.Cancelled::new));
+    }
+
+    /** The same robots, extraction and links whichever fetcher: the browser for a browser job, HTTP otherwise. */
+    private PageFetcher fetcherFor(JobSpec spec) {
+        if (!spec.rendersInBrowser()) {
+            return fetcher;
+        }
+        return browser.fetcher().orElseGet(() -> (request, filter) -> Uni.createFrom().failure(new FetchException(
+                FetchFailure.CONNECTION, "this worker has no browser (trawl.browser.enabled is false)")));
     }
 
     private Uni<Attempt> interpret(ClaimedTask task, JobRules rules, FetchResponse response) {

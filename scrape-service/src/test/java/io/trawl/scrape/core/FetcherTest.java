@@ -9,9 +9,9 @@ import io.trawl.scrape.core.fetch.FetchException;
 import io.trawl.scrape.core.fetch.FetchFailure;
 import io.trawl.scrape.core.fetch.FetchRequest;
 import io.trawl.scrape.core.fetch.FetchResponse;
-import io.trawl.scrape.core.fetch.Fetcher;
 import io.trawl.scrape.core.fetch.FetcherOptions;
 import io.trawl.guard.AddressGuard;
+import io.trawl.scrape.core.fetch.HttpPageFetcher;
 import io.trawl.scrape.fixture.FixtureServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +37,7 @@ class FetcherTest {
     private static Vertx vertx;
     private static ExecutorService blocking;
     private static FixtureServer site;
-    private static Fetcher fetcher;
+    private static HttpPageFetcher fetcher;
     private static final AtomicBoolean endlessClosed = new AtomicBoolean();
     private static final AtomicBoolean slowClosed = new AtomicBoolean();
 
@@ -80,7 +80,7 @@ class FetcherTest {
                 .on("/to-file", req -> req.response().setStatusCode(302).putHeader("Location", "file:///etc/passwd").end())
                 .on("/busy", req -> req.response().setStatusCode(503).putHeader("Retry-After", "7").end("busy"))
                 .on("/secret", req -> req.response().end("internal"));
-        fetcher = new Fetcher(vertx, OPTIONS, AddressGuard.of("127.0.0.1/32"), blocking, Clock.systemUTC());
+        fetcher = new HttpPageFetcher(vertx, OPTIONS, AddressGuard.of("127.0.0.1/32"), blocking, Clock.systemUTC());
     }
 
     @AfterAll
@@ -91,7 +91,7 @@ class FetcherTest {
         vertx.close();
     }
 
-    private static FetchResponse get(Fetcher f, String url, long maxBytes) {
+    private static FetchResponse get(HttpPageFetcher f, String url, long maxBytes) {
         return f.fetch(new FetchRequest(url, Duration.ofSeconds(5), maxBytes)).await().atMost(Duration.ofSeconds(20));
     }
 
@@ -137,7 +137,7 @@ class FetcherTest {
 
     @Test
     void aSilentServerHitsTheReadTimeout() {
-        Fetcher shortRead = new Fetcher(vertx, new FetcherOptions("t", Duration.ofSeconds(2), Duration.ofMillis(300), 3, 4),
+        HttpPageFetcher shortRead = new HttpPageFetcher(vertx, new FetcherOptions("t", Duration.ofSeconds(2), Duration.ofMillis(300), 3, 4),
                 AddressGuard.of("127.0.0.1/32"), blocking, Clock.systemUTC());
         try {
             assertThat(failureOf(() -> get(shortRead, site.url("/slow"), 10_000))).isEqualTo(FetchFailure.TIMEOUT);
@@ -186,7 +186,7 @@ class FetcherTest {
 
     @Test
     void loopbackIsRefusedWithoutAnAllowListAndNothingIsSent() {
-        Fetcher strict = new Fetcher(vertx, OPTIONS, AddressGuard.of(""), blocking, Clock.systemUTC());
+        HttpPageFetcher strict = new HttpPageFetcher(vertx, OPTIONS, AddressGuard.of(""), blocking, Clock.systemUTC());
         try {
             int before = site.count("/secret");
             assertThat(failureOf(() -> get(strict, site.url("/secret"), 10_000))).isEqualTo(FetchFailure.BLOCKED_ADDRESS);
@@ -208,7 +208,7 @@ class FetcherTest {
         // The "outside" site lives on 127.0.0.2 (allow-listed); it redirects to the internal 127.0.0.1 server.
         FixtureServer outside = FixtureServer.start(vertx, "127.0.0.2");
         outside.on("/go", req -> req.response().setStatusCode(302).putHeader("Location", site.url("/secret")).end());
-        Fetcher guarded = new Fetcher(vertx, OPTIONS, AddressGuard.of("127.0.0.2/32"), blocking, Clock.systemUTC());
+        HttpPageFetcher guarded = new HttpPageFetcher(vertx, OPTIONS, AddressGuard.of("127.0.0.2/32"), blocking, Clock.systemUTC());
         try {
             int before = site.count("/secret");
             assertThatThrownBy(() -> get(guarded, outside.url("/go"), 10_000))

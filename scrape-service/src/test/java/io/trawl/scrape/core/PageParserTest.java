@@ -9,6 +9,7 @@ import io.trawl.common.url.CanonicalUrl;
 import io.trawl.scrape.core.extract.PageParser;
 import io.trawl.scrape.core.extract.PageRules;
 import io.trawl.scrape.core.extract.ParsedPage;
+import io.trawl.scrape.service.JobRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ class PageParserTest {
 
     private static PageRules rules(String specJson) {
         JobSpec spec = JobSpecParser.parse(WireJson.tree(specJson));
-        return PageRules.of(spec);
+        return JobRules.of(spec).page();
     }
 
     private static String page(String name) throws IOException {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trawl.scrape.core.fetch.FetchException;
 import io.trawl.scrape.core.fetch.FetchFailure;
-import io.trawl.scrape.core.fetch.Fetcher;
 import io.trawl.scrape.core.fetch.FetcherOptions;
+import io.trawl.scrape.core.fetch.HttpPageFetcher;
 import io.trawl.guard.AddressGuard;
 import io.trawl.scrape.core.robots.RobotsCache;
 import io.trawl.scrape.core.robots.RobotsOptions;
@@ -30,7 +30,7 @@ class RobotsCacheTest {
     private Vertx vertx;
     private ExecutorService blocking;
     private FixtureServer site;
-    private Fetcher fetcher;
+    private HttpPageFetcher fetcher;
     private final List<Long> crawlDelays = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -38,7 +38,7 @@ class RobotsCacheTest {
         vertx = Vertx.vertx();
         blocking = Executors.newFixedThreadPool(2);
         site = FixtureServer.start(vertx, "127.0.0.1");
-        fetcher = new Fetcher(vertx, new FetcherOptions("TrawlBot/1.0", Duration.ofSeconds(2), Duration.ofSeconds(2), 3, 4),
+        fetcher = new HttpPageFetcher(vertx, new FetcherOptions("TrawlBot/1.0", Duration.ofSeconds(2), Duration.ofSeconds(2), 3, 4),
                 AddressGuard.of("127.0.0.1/32"), blocking, Clock.systemUTC());
     }
 

@@ -1,6 +1,5 @@
 package io.trawl.scrape.core.extract;
 
-import io.trawl.common.spec.FieldSpec;
 import io.trawl.common.url.CanonicalUrl;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -84,7 +83,7 @@ public final class PageParser {
 
     private static Map<String, String> item(Element scope, PageRules rules) {
         Map<String, String> item = new LinkedHashMap<>();
-        for (Map.Entry<String, FieldSpec> field : rules.fields().entrySet()) {
+        for (Map.Entry<String, FieldRule> field : rules.fields().entrySet()) {
             Element match = scope.selectFirst(field.getValue().selector());
             item.put(field.getKey(), match == null ? null : value(match, field.getValue().attr()));
         }

@@ -1,17 +1,12 @@
 package io.trawl.scrape.core.extract;
 
-import io.trawl.common.spec.CrawlSpec;
-import io.trawl.common.spec.ExtractSpec;
-import io.trawl.common.spec.FieldSpec;
-import io.trawl.common.spec.JobSpec;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A job spec's extract and crawl blocks, compiled once per job (regexes) and shared by every page of it.
- * Immutable and thread-safe.
+ * The extract and crawl rules of a job, compiled once per job (regexes) and shared by every page of it; the
+ * core's own record, built from a job spec by the worker ({@code JobRules}). Immutable and thread-safe.
  *
  * @param extractOn  pages to extract from (null: every page; null extract: none)
  * @param item       CSS selector of one item (null: the whole page is one item)
@@ -22,23 +17,8 @@ import java.util.regex.Pattern;
  * @param sameHost   links must stay on the page's host
  * @param maxDepth   links are followed only from pages shallower than this
  */
-public record PageRules(boolean extract, Pattern extractOn, String item, Map<String, FieldSpec> fields,
+public record PageRules(boolean extract, Pattern extractOn, String item, Map<String, FieldRule> fields,
         List<String> follow, List<Pattern> include, List<Pattern> exclude, boolean sameHost, int maxDepth) {
-
-    public static PageRules of(JobSpec spec) {
-        ExtractSpec e = spec.extract();
-        CrawlSpec c = spec.crawl() == null ? CrawlSpec.defaults() : spec.crawl();
-        return new PageRules(
-                e != null,
-                e == null || e.on() == null ? null : Pattern.compile(e.on()),
-                e == null ? null : e.item(),
-                e == null || e.fields() == null ? Map.of() : new LinkedHashMap<>(e.fields()),
-                c.follow() == null ? List.of() : List.copyOf(c.follow()),
-                c.include() == null ? List.of() : c.include().stream().map(Pattern::compile).toList(),
-                c.exclude() == null ? List.of() : c.exclude().stream().map(Pattern::compile).toList(),
-                c.sameHost(),
-                c.maxDepth());
-    }
 
     /** True when items are extracted from the page at {@code url}. */
     public boolean extractsFrom(String url) {

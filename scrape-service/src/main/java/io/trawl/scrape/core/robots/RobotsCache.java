@@ -7,7 +7,7 @@ import io.trawl.scrape.core.fetch.FetchException;
 import io.trawl.scrape.core.fetch.FetchFailure;
 import io.trawl.scrape.core.fetch.FetchRequest;
 import io.trawl.scrape.core.fetch.FetchResponse;
-import io.trawl.scrape.core.fetch.Fetcher;
+import io.trawl.scrape.core.fetch.PageFetcher;
 import io.trawl.scrape.core.fetch.HopFilter;
 import java.net.URI;
 import java.time.Clock;
@@ -32,14 +32,14 @@ public final class RobotsCache {
         void onFetched(URI origin, RobotsRules rules);
     }
 
-    private final Fetcher fetcher;
+    private final PageFetcher fetcher;
     private final RobotsOptions options;
     private final Clock clock;
     private final Executor blocking;
     private final Listener listener;
     private final Map<String, Entry> cache;
 
-    public RobotsCache(Fetcher fetcher, RobotsOptions options, Clock clock, Executor blocking, Listener listener) {
+    public RobotsCache(PageFetcher fetcher, RobotsOptions options, Clock clock, Executor blocking, Listener listener) {
         this.fetcher = fetcher;
         this.options = options;
         this.clock = clock;

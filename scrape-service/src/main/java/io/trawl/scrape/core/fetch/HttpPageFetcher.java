@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jsoup.internal.StringUtil;
 
 /**
- * Fetches one page over HTTP(S) with the Vert.x core HTTP client (non-blocking, streaming).
+ * The static {@link PageFetcher}: fetches one page over HTTP(S) with the Vert.x core HTTP client
+ * (non-blocking, streaming).
  * <ul>
  * <li>Every hop (the URL and each redirect target) passes the {@link HopFilter} (robots.txt), then the
  * {@link AddressGuard}: the host is resolved once, off the event loop, every address checked, and the
@@ -46,7 +47,7 @@ import org.jsoup.internal.StringUtil;
  * </ul>
  * Cancelling the returned Uni (e.g. a paused job) resets the connection.
  */
-public final class Fetcher {
+public final class HttpPageFetcher implements PageFetcher {
 
     private static final String ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
 
@@ -57,7 +58,7 @@ public final class Fetcher {
     private final Executor blocking;
     private final Clock clock;
 
-    public Fetcher(Vertx vertx, FetcherOptions options, AddressGuard guard, Executor blocking, Clock clock) {
+    public HttpPageFetcher(Vertx vertx, FetcherOptions options, AddressGuard guard, Executor blocking, Clock clock) {
         this.vertx = vertx;
         this.options = options;
         this.guard = guard;
@@ -74,11 +75,7 @@ public final class Fetcher {
                 new PoolOptions().setHttp1MaxSize(options.maxPoolSizePerHost()));
     }
 
-    public Uni<FetchResponse> fetch(FetchRequest request) {
-        return fetch(request, HopFilter.NONE);
-    }
-
-    /** Fetches {@code request.url()}, running {@code filter} before every hop. */
+    @Override
     public Uni<FetchResponse> fetch(FetchRequest request, HopFilter filter) {
         long started = System.nanoTime();
         return Uni.createFrom().deferred(() -> hop(parse(request.url()), 0, request, filter, started))
@@ -87,6 +84,7 @@ public final class Fetcher {
                         "no complete response within " + request.timeout().toMillis() + " ms"));
     }
 
+    @Override
     public void close() {
         client.close();
     }

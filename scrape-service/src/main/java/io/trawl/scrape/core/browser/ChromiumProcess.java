@@ -1,0 +1,148 @@
+package io.trawl.scrape.core.browser;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One system Chromium, started by us (not by Playwright) so that its flags are ours: every request through
+ * the guarded proxy (loopback included: {@code <-loopback>}), no name resolution of its own
+ * ({@code --host-resolver-rules}), no QUIC or non-proxied WebRTC UDP, no background traffic, a fresh profile
+ * directory, and a V8 heap cap per renderer so a page that allocates without end crashes its own tab, not the
+ * worker. Playwright then attaches over the DevTools protocol on loopback.
+ */
+final class ChromiumProcess {
+
+    private final Process process;
+    private final Path profile;
+    private final int devtoolsPort;
+    private final String browserPath;
+
+    private ChromiumProcess(Process process, Path profile, int devtoolsPort, String browserPath) {
+        this.process = process;
+        this.profile = profile;
+        this.devtoolsPort = devtoolsPort;
+        this.browserPath = browserPath;
+    }
+
+    static ChromiumProcess launch(BrowserOptions options, int proxyPort) throws IOException {
+        Path profile = Files.createTempDirectory("trawl-chromium-");
+        List<String> command = new ArrayList<>(List.of(options.executablePath(),
+                "--headless",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--disable-default-apps",
+                "--disable-dev-shm-usage",
+                "--mute-audio",
+                "--disable-features=DnsOverHttps,MediaRouter,OptimizationHints,Translate",
+                "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+                "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+                "--user-data-dir=" + profile,
+                "--proxy-server=http://127.0.0.1:" + proxyPort,
+                "--proxy-bypass-list=<-loopback>",
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+                "--js-flags=--max-old-space-size=" + options.jsHeapMb(),
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0"));
+        if (options.noSandbox()) {
+            command.add("--no-sandbox");
+        }
+        command.add("about:blank");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(profile.resolve("chromium.log").toFile())
+                .start();
+        Path portFile = profile.resolve("DevToolsActivePort");
+        long deadline = System.nanoTime() + options.launchTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("chromium exited with " + process.exitValue() + ": " + tail(profile));
+            }
+            if (Files.exists(portFile)) {
+                List<String> lines = Files.readAllLines(portFile, StandardCharsets.UTF_8);
+                if (lines.size() >= 2) {
+                    return new ChromiumProcess(process, profile, Integer.parseInt(lines.get(0).strip()),
+                            lines.get(1).strip());
+                }
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("chromium did not open its DevTools port within " + options.launchTimeout());
+    }
+
+    /** The DevTools endpoint Playwright attaches to. */
+    String cdpEndpoint() {
+        return "ws://127.0.0.1:" + devtoolsPort + browserPath;
+    }
+
+    int devtoolsPort() {
+        return devtoolsPort;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Resident memory of the browser and all its child processes (Linux /proc), 0 when unknown. */
+    long residentBytes() {
+        long total = rss(process.pid());
+        for (ProcessHandle child : process.descendants().toList()) {
+            total += rss(child.pid());
+        }
+        return total;
+    }
+
+    void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> files = Files.walk(profile)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind
+        }
+    }
+
+    private static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // gone, or not Linux
+        }
+        return 0;
+    }
+
+    private static String tail(Path profile) {
+        try {
+            String log = Files.readString(profile.resolve("chromium.log"));
+            return log.length() > 2000 ? log.substring(log.length() - 2000) : log;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
