@@ -101,8 +101,12 @@ class DashboardTest {
         given().redirects().follow(false).get("/ui/jobs").then().statusCode(303)
                 .header("Location", containsString("/ui/login"));
         String cookie = login("test-key");
-        String tampered = cookie.substring(0, cookie.indexOf('.'))
-                .replace(cookie.substring(0, 4), "djF8") + cookie.substring(cookie.indexOf('.'));
+        // the same signature over another tenant's payload: refused
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(cookie.substring(0, cookie.indexOf('.'))),
+                StandardCharsets.UTF_8);
+        String tampered = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                payload.replace("|acme|", "|globex|").getBytes(StandardCharsets.UTF_8)) + cookie.substring(cookie.indexOf('.'));
+        assertThat(tampered).isNotEqualTo(cookie);
         given().redirects().follow(false).cookie(UiSessions.COOKIE, tampered).get("/ui/jobs").then().statusCode(303);
         // the payload re-signed as admin without the secret: refused
         String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
