@@ -8,6 +8,17 @@ import java.time.Duration;
  * @param url      absolute http(s) URL
  * @param timeout  total time for the whole fetch (name resolution, every redirect hop, the body)
  * @param maxBytes largest body accepted, on the wire and after decompression
+ * @param truncate when true a longer body is cut at {@code maxBytes} (and the connection closed) instead of
+ *                 failing with {@link FetchFailure#TOO_LARGE} — robots.txt, whose first 500 KiB count (RFC 9309)
  */
-public record FetchRequest(String url, Duration timeout, long maxBytes) {
+public record FetchRequest(String url, Duration timeout, long maxBytes, boolean truncate) {
+
+    public FetchRequest(String url, Duration timeout, long maxBytes) {
+        this(url, timeout, maxBytes, false);
+    }
+
+    /** A request whose body is cut at {@code maxBytes} rather than refused. */
+    public static FetchRequest truncating(String url, Duration timeout, long maxBytes) {
+        return new FetchRequest(url, timeout, maxBytes, true);
+    }
 }
