@@ -133,7 +133,8 @@ public class Dispatcher {
     private static List<RabbitPublisher.Outgoing> messages(List<DispatchRepository.QueuedTask> queued) {
         return queued.stream()
                 .map(q -> new RabbitPublisher.Outgoing("", Topology.TASKS_QUEUE,
-                        WireJson.encode(new TaskMessage(q.id(), q.jobId(), q.url(), q.depth(), q.attempt())), true,
+                        WireJson.encode(new TaskMessage(q.id(), q.jobId(), q.url(), q.depth(), q.attempt(),
+                                q.dispatchToken())), true,
                         "task"))
                 .toList();
     }

@@ -39,9 +39,9 @@ public interface ScrapeConfig {
 
         /**
          * Unacknowledged task messages the broker hands this pod (basic.qos); keep it at or above
-         * {@link #concurrency()} so a slot never waits for the broker, and at most 256: the connector hands
-         * messages over through a buffer of 256, which a larger prefetch can overflow right after a broker
-         * reconnect. Applied through {@code mp.messaging.incoming.tasks.max-outstanding-messages}.
+         * {@link #concurrency()} so a slot never waits for the broker, and at most 256 (a larger prefetch only
+         * hides backlog from the autoscaler). The dispatcher bounds what it queues by the fleet's registered
+         * prefetch. Applied as the basic.qos of the task consumer's channel.
          */
         @WithDefault("32")
         int prefetch();
