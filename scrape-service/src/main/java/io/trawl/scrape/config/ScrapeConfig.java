@@ -81,6 +81,14 @@ public interface ScrapeConfig {
         @WithDefault("10s")
         Duration shutdownGrace();
 
+        /**
+         * Bytes of page bodies this pod may have in flight: each fetch reserves its job's {@code limits.maxBytes}
+         * (at most all of it) until its page is parsed, so a few huge pages wait for each other instead of
+         * exhausting the heap. Keep it well below the heap (a parsed DOM is several times its body).
+         */
+        @WithDefault("134217728")
+        long bodyBudget();
+
         /** Parsed job specs kept in memory (a spec never changes, so the cache is exact). */
         @WithDefault("1000")
         int specCacheSize();
