@@ -31,7 +31,8 @@ class ConnectionCloseIT {
     @Test
     void closeEveryConnectionFiveTimes() {
         long started = System.nanoTime();
-        DirectorySite site = new DirectorySite("conn", 2, 6, 20).slow(Duration.ofMillis(400)); // 253 pages
+        // slow pages: every worker holds running tasks and prefetched, not yet started messages at each close
+        DirectorySite site = new DirectorySite("conn", 2, 6, 20).slow(Duration.ofMillis(1200)); // 253 pages
         crawl = Crawl.start(env, site, "e2e connection closes");
         JsonNode progress = crawl.awaitDone(20, Duration.ofSeconds(60));
         for (int i = 1; i <= 5; i++) {
@@ -41,8 +42,10 @@ class ConnectionCloseIT {
             E2eEnvironment.log("closed every connection of %s (%d): %s; %s", env.system.space(), i, out.strip(),
                     progress.path("progress"));
             if (i < 5) {
-                // some work gets done on the new connections before the next close
-                progress = crawl.awaitDone(Math.min(before + 15, site.pageCount()), Duration.ofSeconds(60));
+                // the next close comes as soon as every service is connected (ready) again and a few pages
+                // finished on the new connections — while the same prefetched messages are still waiting
+                env.system.awaitAllReady(Duration.ofSeconds(60));
+                progress = crawl.awaitDone(Math.min(before + 5, site.pageCount()), Duration.ofSeconds(60));
             }
         }
         crawl.awaitCompleted(Duration.ofNanos(Duration.ofMinutes(2).toNanos() - (System.nanoTime() - started)));
