@@ -56,6 +56,12 @@ class ConnectionCloseIT {
         String poisoned = env.sql("select count(*) from trawl.tasks t join trawl.jobs j on j.id = t.job_id "
                 + "where j.id = '" + crawl.id + "' and (t.state = 'failed' or t.last_error like '%poison%')").strip();
         assertThat(poisoned).as("tasks failed or marked as poison").isEqualTo("0");
+        // the defect itself: an ack of an old delivery sent on the new channel. With the connector it showed as
+        // channel errors "PRECONDITION_FAILED - unknown delivery tag" in the workers' logs (15 in one run of this
+        // scenario on the old code, with the job still completing — that alone did not catch it)
+        for (var scraper : env.system.scrapers()) {
+            assertThat(scraper.grep("unknown delivery tag")).as("stale acks in %s's log", scraper).isEmpty();
+        }
         env.system.awaitAllReady(Duration.ofSeconds(60));
     }
 
