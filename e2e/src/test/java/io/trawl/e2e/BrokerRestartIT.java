@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>This stops the one local broker for a few seconds, which every other user of it notices. A detached
  * {@code sleep 90; rabbitmqctl start_app} is started first, so the broker comes back even if this JVM dies in
- * between. A task whose message was acked by a stale ack across the reconnect (docs/scrape-service.md, known
- * limit) stays {@code queued} until the reaper's queued-timeout, 20 s in this suite.
+ * between. The reaper's queued-timeout is the production default (10 min): every task must come back through
+ * redelivery, never through that timeout (acks are bound to the delivering channel, docs/hardening-worker.md).
  */
 @ExtendWith(E2e.class)
 @Order(7)

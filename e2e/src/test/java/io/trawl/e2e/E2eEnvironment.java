@@ -30,13 +30,11 @@ public final class E2eEnvironment implements AutoCloseable {
 
     /**
      * Service settings of the run, each shorter than its default so faults heal within the suite's budget.
-     * Everything else is the production default.
+     * Everything else is the production default — in particular the reaper's queued-timeout (10 min): no
+     * scenario may depend on it to finish (docs/hardening-worker.md).
      */
     static final List<String[]> SERVICE_ENV = List.of(
             new String[] {"TRAWL_FETCH_ALLOW_NETWORKS", FIXTURE_HOST + "/32"},
-            // docs/scrape-service.md, known limit: after a broker reconnect a stale ack may ack another task's
-            // message; that task stays queued until the reaper re-dispatches it after this long (default 10m).
-            new String[] {"TRAWL_REAPER_QUEUED_TIMEOUT", "20s"},
             // a worker killed with -9: its tasks come back when their lease expires (default 30s / renew 10s)
             new String[] {"TRAWL_WORKER_LEASE", "8s"},
             new String[] {"TRAWL_WORKER_LEASE_RENEW_INTERVAL", "2s"},

@@ -38,7 +38,7 @@ public final class JobSpecParser {
     private static final Set<String> EXTRACT_FIELDS = Set.of("on", "item", "fields");
     private static final Set<String> FIELD_SPEC_FIELDS = Set.of("selector", "attr");
     private static final Set<String> LIMITS_FIELDS = Set.of("perHostConcurrency", "perHostDelayMs", "timeoutMs",
-            "maxBytes", "maxAttempts");
+            "maxBytes", "maxAttempts", "maxItemsPerPage", "maxFieldBytes", "maxLinksPerPage", "maxExtractedBytes");
     private static final Set<String> BROWSER_FIELDS = Set.of("waitFor", "waitMs", "blockResources", "viewport");
     private static final Set<String> VIEWPORT_FIELDS = Set.of("width", "height");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
@@ -278,7 +278,15 @@ public final class JobSpecParser {
                 (int) integer(node.get("perHostDelayMs"), "limits.perHostDelayMs", d.perHostDelayMs(), 0, 600_000),
                 (int) integer(node.get("timeoutMs"), "limits.timeoutMs", d.timeoutMs(), 100, 300_000),
                 integer(node.get("maxBytes"), "limits.maxBytes", d.maxBytes(), 1024, 100_000_000),
-                (int) integer(node.get("maxAttempts"), "limits.maxAttempts", d.maxAttempts(), 1, 20));
+                (int) integer(node.get("maxAttempts"), "limits.maxAttempts", d.maxAttempts(), 1, 20),
+                (int) integer(node.get("maxItemsPerPage"), "limits.maxItemsPerPage", d.maxItemsPerPage(), 1,
+                        LimitsSpec.MAX_ITEMS_PER_PAGE),
+                (int) integer(node.get("maxFieldBytes"), "limits.maxFieldBytes", d.maxFieldBytes(), 16,
+                        LimitsSpec.MAX_FIELD_BYTES),
+                (int) integer(node.get("maxLinksPerPage"), "limits.maxLinksPerPage", d.maxLinksPerPage(), 0,
+                        LimitsSpec.MAX_LINKS_PER_PAGE),
+                integer(node.get("maxExtractedBytes"), "limits.maxExtractedBytes", d.maxExtractedBytes(), 1024,
+                        LimitsSpec.MAX_EXTRACTED_BYTES));
     }
 
     private RenderMode render(JsonNode node) {

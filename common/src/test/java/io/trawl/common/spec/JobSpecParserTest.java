@@ -128,4 +128,23 @@ class JobSpecParserTest {
         assertThatThrownBy(() -> parse("{}")).isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("name");
     }
+
+    @Test
+    void outputCapsHaveDefaultsAndMaxima() {
+        LimitsSpec d = parse("{\"name\":\"x\",\"seeds\":[\"http://a.example\"]}").limits();
+        assertThat(d.maxItemsPerPage()).isEqualTo(1000);
+        assertThat(d.maxFieldBytes()).isEqualTo(65536);
+        assertThat(d.maxLinksPerPage()).isEqualTo(1000);
+        assertThat(d.maxExtractedBytes()).isEqualTo(2_000_000L);
+        LimitsSpec set = parse("""
+                {"name":"x","seeds":["http://a.example"],"limits":{"maxItemsPerPage":10,"maxFieldBytes":100,
+                 "maxLinksPerPage":0,"maxExtractedBytes":4096}}""").limits();
+        assertThat(set).extracting(LimitsSpec::maxItemsPerPage, LimitsSpec::maxFieldBytes, LimitsSpec::maxLinksPerPage,
+                LimitsSpec::maxExtractedBytes).containsExactly(10, 100, 0, 4096L);
+        assertThat(errors("""
+                {"name":"x","seeds":["http://a.example"],"limits":{"maxItemsPerPage":10001,"maxFieldBytes":2000000,
+                 "maxLinksPerPage":-1,"maxExtractedBytes":100000000}}""")).extracting(FieldError::field)
+                .containsExactlyInAnyOrder("limits.maxItemsPerPage", "limits.maxFieldBytes", "limits.maxLinksPerPage",
+                        "limits.maxExtractedBytes");
+    }
 }

@@ -80,6 +80,18 @@ public interface TrawlConfig {
         /** Most hosts locked and served in one round. */
         @WithDefault("200")
         int hostsPerRound();
+
+        /**
+         * Ready messages {@code trawl.tasks} may hold, as a multiple of the fleet's registered prefetch (the sum
+         * of every live scrape worker's {@code trawl.worker.prefetch}): one prefetch in the workers' hands, the
+         * rest visible backlog for the autoscaler. The dispatcher publishes no more than the room left.
+         */
+        @WithDefault("2")
+        int queueBoundFactor();
+
+        /** The queue bound's floor: what may be queued while few or no workers are registered (scale from zero). */
+        @WithDefault("256")
+        int queueBoundMin();
     }
 
     interface Reaper {

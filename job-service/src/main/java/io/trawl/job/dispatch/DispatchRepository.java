@@ -20,8 +20,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class DispatchRepository {
 
-    /** A task just marked queued: what goes into its message. */
-    public record QueuedTask(long id, UUID jobId, String url, int depth, int attempt) {
+    /** A task just marked queued: what goes into its message (with this dispatch's token). */
+    public record QueuedTask(long id, UUID jobId, String url, int depth, int attempt, long dispatchToken) {
     }
 
     private static final String LOCK_HOSTS = "SELECT h.host FROM trawl.hosts h "
@@ -48,9 +48,10 @@ public class DispatchRepository {
     private static final String LOCK_ACTIVE_JOBS = "SELECT id FROM trawl.jobs WHERE id = ANY($1) "
             + "AND status IN ('pending', 'running') ORDER BY id FOR UPDATE";
 
-    private static final String QUEUE = "UPDATE trawl.tasks SET state = 'queued', queued_at = now() "
+    private static final String QUEUE = "UPDATE trawl.tasks SET state = 'queued', queued_at = now(), "
+            + "dispatch_token = nextval('trawl.dispatch_tokens') "
             + "WHERE id = ANY($1) AND state = 'pending' AND job_id = ANY($2) "
-            + "RETURNING id, job_id, url, depth, attempt";
+            + "RETURNING id, job_id, url, depth, attempt, dispatch_token";
 
     private static final String BROWSER_JOBS = "SELECT id FROM trawl.jobs WHERE id = ANY($1) "
             + "AND spec->>'render' = 'browser'";
@@ -111,7 +112,8 @@ public class DispatchRepository {
                 .onItem().transform(rows -> {
                     List<QueuedTask> queued = new ArrayList<>(rows.size());
                     rows.forEach(r -> queued.add(new QueuedTask(r.getLong("id"), r.getUUID("job_id"),
-                            r.getString("url"), r.getInteger("depth"), r.getInteger("attempt"))));
+                            r.getString("url"), r.getInteger("depth"), r.getInteger("attempt"),
+                            r.getLong("dispatch_token"))));
                     return queued;
                 });
     }

@@ -44,11 +44,13 @@ public class Dispatcher {
     private final RabbitPublisher publisher;
     private final EventPublisher eventPublisher;
     private final TrawlConfig.Dispatcher config;
+    private final QueueBound queueBound;
     private final Counter dispatched;
 
     public Dispatcher(Pool pool, DispatchRepository repository, RabbitPublisher publisher,
-            EventPublisher eventPublisher, TrawlConfig config, MeterRegistry registry) {
+            EventPublisher eventPublisher, TrawlConfig config, MeterRegistry registry, QueueBound queueBound) {
         this.pool = pool;
+        this.queueBound = queueBound;
         this.repository = repository;
         this.publisher = publisher;
         this.eventPublisher = eventPublisher;
@@ -63,7 +65,9 @@ public class Dispatcher {
         if (!publisher.isReady()) {
             return Uni.createFrom().item(0);
         }
-        return pool.withTransaction(this::round)
+        // bounded by what the fleet can take (a separate step: the round itself is unchanged)
+        return queueBound.room().chain(room -> room <= 0 ? Uni.createFrom().item(Round.NONE)
+                        : pool.withTransaction(tx -> round(tx, Math.min(room, config.batchSize()))))
                 .invoke(round -> {
                     dispatched.increment(round.dispatched());
                     eventPublisher.publish(round.events());
@@ -71,7 +75,7 @@ public class Dispatcher {
                 .onItem().transform(Round::dispatched);
     }
 
-    private Uni<Round> round(SqlConnection tx) {
+    private Uni<Round> round(SqlConnection tx, int batchSize) {
         return repository.lockDueHosts(tx, config.hostsPerRound()).onItem().transformToUni(hosts -> {
             if (hosts.isEmpty()) {
                 return Uni.createFrom().item(Round.NONE);
@@ -79,7 +83,7 @@ public class Dispatcher {
             return repository.hostSlots(tx, hosts)
                     .chain(slots -> repository.candidates(tx, hosts, LimitsSpec.MAX_PER_HOST_CONCURRENCY)
                             .onItem().transform(candidates -> DispatchPlanner.plan(slots, candidates,
-                                    config.batchSize())))
+                                    batchSize)))
                     .chain(plan -> plan.chosen().isEmpty() ? Uni.createFrom().item(Round.NONE) : execute(tx, plan));
         });
     }
@@ -136,7 +140,8 @@ public class Dispatcher {
             Set<UUID> browserJobs) {
         return queued.stream()
                 .map(q -> new RabbitPublisher.Outgoing("", Topology.tasksQueueFor(browserJobs.contains(q.jobId())),
-                        WireJson.encode(new TaskMessage(q.id(), q.jobId(), q.url(), q.depth(), q.attempt())), true,
+                        WireJson.encode(new TaskMessage(q.id(), q.jobId(), q.url(), q.depth(), q.attempt(),
+                                q.dispatchToken())), true,
                         "task"))
                 .toList();
     }

@@ -99,6 +99,27 @@ public class RabbitPublisher {
         return ch != null && ch.isOpen();
     }
 
+    /**
+     * Ready (not yet delivered) messages in {@code queue}, from a passive declare on the publishing channel;
+     * fails when the broker is not connected. Delivered on the caller's Vert.x context.
+     */
+    public Uni<Long> readyMessages(String queue) {
+        Context context = Vertx.currentContext();
+        CompletableFuture<Long> count = CompletableFuture.supplyAsync(() -> {
+            Channel ch = channel;
+            if (ch == null || !ch.isOpen()) {
+                throw new PublishException("RabbitMQ is not connected");
+            }
+            try {
+                return ch.messageCount(queue);
+            } catch (IOException | RuntimeException e) {
+                throw new PublishException("cannot read the depth of " + queue + ": " + e.getMessage());
+            }
+        }, io).orTimeout(config.confirmTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        Uni<Long> result = Uni.createFrom().completionStage(count).onFailure().transform(RabbitPublisher::unwrap);
+        return context == null ? result : result.emitOn(command -> context.runOnContext(v -> command.run()));
+    }
+
     public Uni<Void> publish(Outgoing message) {
         return publishAll(List.of(message));
     }

@@ -39,9 +39,9 @@ public interface ScrapeConfig {
 
         /**
          * Unacknowledged task messages the broker hands this pod (basic.qos); keep it at or above
-         * {@link #concurrency()} so a slot never waits for the broker, and at most 256: the connector hands
-         * messages over through a buffer of 256, which a larger prefetch can overflow right after a broker
-         * reconnect. Applied through {@code mp.messaging.incoming.tasks.max-outstanding-messages}.
+         * {@link #concurrency()} so a slot never waits for the broker, and at most 256 (a larger prefetch only
+         * hides backlog from the autoscaler). The dispatcher bounds what it queues by the fleet's registered
+         * prefetch. Applied as the basic.qos of the task consumer's channel.
          */
         @WithDefault("32")
         int prefetch();
@@ -80,6 +80,14 @@ public interface ScrapeConfig {
         /** On shutdown, how long in-flight tasks may take to hand their work back before the pod exits. */
         @WithDefault("10s")
         Duration shutdownGrace();
+
+        /**
+         * Bytes of page bodies this pod may have in flight: each fetch reserves its job's {@code limits.maxBytes}
+         * (at most all of it) until its page is parsed, so a few huge pages wait for each other instead of
+         * exhausting the heap. Keep it well below the heap (a parsed DOM is several times its body).
+         */
+        @WithDefault("134217728")
+        long bodyBudget();
 
         /** Parsed job specs kept in memory (a spec never changes, so the cache is exact). */
         @WithDefault("1000")

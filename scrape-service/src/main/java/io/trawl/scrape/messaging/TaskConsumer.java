@@ -3,76 +3,94 @@ package io.trawl.scrape.messaging;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
-import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
+import io.trawl.common.message.Topology;
+import io.trawl.scrape.config.BrowserConfig;
 import io.trawl.scrape.config.ScrapeConfig;
 import io.trawl.scrape.service.CancelReason;
 import io.trawl.scrape.service.InFlightTasks;
 import io.trawl.scrape.service.TaskProcessor;
+import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Consumes {@code trawl.tasks} (quorum queue, manual acks, {@code trawl.worker.prefetch} unacknowledged
- * messages per pod) with at most {@code trawl.worker.concurrency} tasks in progress. An {@code @Incoming}
- * method returning a Uni would process one message at a time, so the channel is injected and merged with a
- * bounded concurrency instead.
+ * Consumes {@code trawl.tasks} (and {@code trawl.tasks.browser} on a browser worker) (quorum queue, manual acks, {@code trawl.worker.prefetch} unacknowledged
+ * messages per pod) with at most {@code trawl.worker.concurrency} tasks in progress, on its own channel of
+ * {@link AmqpConsumers}: every message is settled on the channel that delivered it, so an ack can never hit
+ * another message after a reconnect.
  * <p>
- * Settling: ack after the outcome committed; reject (no requeue: the queue dead-letters it into
- * {@code trawl.tasks.dead}) for a poison message; nothing while the pod stops (the broker redelivers).
- * The connector's failure strategy is {@code reject} too, so a nack never requeues in a hot loop.
+ * Settling: ack after the outcome committed (or when there is nothing to do, e.g. a copy of an older dispatch);
+ * reject (no requeue: the queue dead-letters it into {@code trawl.tasks.dead}) for a poison message; nothing
+ * while the pod stops (the broker redelivers when the channel closes).
  */
 @ApplicationScoped
 public class TaskConsumer {
 
-    private final Multi<Message<byte[]>> tasks;
+    /** The consumer's name in {@link AmqpConsumers} (and its readiness check). */
+    public static final String NAME = "tasks";
+
+    /** The browser task queue's consumer, on a worker started with {@code trawl.browser.enabled}. */
+    public static final String BROWSER_NAME = "browser-tasks";
+
+    /** Unacknowledged messages a pod may hold; more only hides backlog from the autoscaler. */
+    static final int MAX_PREFETCH = 256;
+
+    private final AmqpConsumers consumers;
     private final TaskProcessor processor;
     private final InFlightTasks inFlight;
     private final ScrapeConfig config;
-    private volatile Cancellable subscription;
+    private final BrowserConfig browser;
+    private final Vertx vertx;
+    private final Queue<AmqpConsumers.Delivery> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger active = new AtomicInteger();
+    private volatile int concurrency;
     private volatile boolean consuming;
 
-    /** The SmallRye connector hands messages over through a Mutiny buffer of 256 (see application.properties). */
-    static final int MAX_PREFETCH = 256;
-
-    public TaskConsumer(@Channel("tasks") Multi<Message<byte[]>> tasks, TaskProcessor processor,
-            InFlightTasks inFlight, ScrapeConfig config) {
-        this.tasks = tasks;
+    public TaskConsumer(AmqpConsumers consumers, TaskProcessor processor, InFlightTasks inFlight,
+            ScrapeConfig config, BrowserConfig browser, Vertx vertx) {
+        this.consumers = consumers;
         this.processor = processor;
         this.inFlight = inFlight;
         this.config = config;
+        this.browser = browser;
+        this.vertx = vertx;
     }
 
     void start(@Observes StartupEvent event) {
-        int concurrency = config.worker().concurrency();
+        concurrency = config.worker().concurrency();
         int prefetch = config.worker().prefetch();
         if (prefetch < 1 || prefetch > MAX_PREFETCH || concurrency < 1) {
             throw new IllegalStateException("trawl.worker.prefetch must be 1.." + MAX_PREFETCH
-                    + " (the connector's hand-off buffer) and trawl.worker.concurrency at least 1; got prefetch "
-                    + prefetch + ", concurrency " + concurrency);
+                    + " and trawl.worker.concurrency at least 1; got prefetch " + prefetch + ", concurrency "
+                    + concurrency);
         }
-        subscription = tasks
-                .onItem().transformToUni(this::handle)
-                .merge(concurrency)
-                .subscribe().with(ignored -> {
-                }, failure -> {
-                    consuming = false;
-                    Log.errorf(failure, "task consumer stopped");
-                }, () -> consuming = false);
+        consumers.subscribe(new AmqpConsumers.Subscription(NAME, Topology.TASKS_QUEUE, prefetch,
+                AmqpConsumers::declareTasks, this::onDelivery));
+        if (browser.enabled()) {
+            // browser tasks: the same contract and settling, a prefetch sized to the browser's contexts
+            consumers.subscribe(new AmqpConsumers.Subscription(BROWSER_NAME, Topology.BROWSER_TASKS_QUEUE,
+                    Math.min(MAX_PREFETCH, browser.contexts() * 2), AmqpConsumers::declareBrowserTasks,
+                    this::onDelivery));
+        }
         consuming = true;
-        Log.infof("consuming trawl.tasks with concurrency %d, prefetch %d", concurrency, config.worker().prefetch());
+        Log.infof("consuming trawl.tasks%s with concurrency %d, prefetch %d",
+                browser.enabled() ? " and trawl.tasks.browser" : "", concurrency, prefetch);
     }
 
-    /** False once the consuming stream ended (the pod then reports itself not live). */
+    /** False once consuming stopped for good (the pod then reports itself not live). */
     public boolean isConsuming() {
         return consuming;
+    }
+
+    /** True while the channel to {@code trawl.tasks} is open (readiness). */
+    public boolean isConnected() {
+        return consumers.isConsuming(NAME);
     }
 
     /**
@@ -94,29 +112,54 @@ public class TaskConsumer {
         if (handedBack > 0 || inFlight.size() > 0) {
             Log.infof("shutdown: %d in-flight tasks handed back, %d still unsettled", handedBack, inFlight.size());
         }
-        Cancellable s = subscription;
-        if (s != null) {
-            s.cancel();
+        consuming = false;
+        consumers.close();
+    }
+
+    private void onDelivery(AmqpConsumers.Delivery delivery) {
+        waiting.add(delivery);
+        drain();
+    }
+
+    private void drain() {
+        while (true) {
+            int now = active.get();
+            if (now >= concurrency || waiting.isEmpty()) {
+                return;
+            }
+            if (!active.compareAndSet(now, now + 1)) {
+                continue;
+            }
+            AmqpConsumers.Delivery next = waiting.poll();
+            if (next == null || !next.channel().isOpen()) {
+                // a delivery of a channel that closed before it started: the broker has redelivered it already
+                active.decrementAndGet();
+                continue;
+            }
+            // the worker contract runs on a Vert.x context, never on the client's consumer thread
+            vertx.getOrCreateContext().runOnContext(v -> handle(next).subscribe().with(ignored -> finished(),
+                    failure -> finished()));
         }
     }
 
-    private Uni<Void> handle(Message<byte[]> message) {
-        return processor.process(message.getPayload())
+    private void finished() {
+        active.decrementAndGet();
+        drain();
+    }
+
+    private Uni<Void> handle(AmqpConsumers.Delivery delivery) {
+        return processor.process(delivery.body())
                 .onFailure().recoverWithItem(failure -> {
                     Log.errorf(failure, "unexpected failure processing a task message");
                     return TaskProcessor.Disposition.ACK;
                 })
-                .onItem().transformToUni(disposition -> switch (disposition) {
-                    case ACK -> Uni.createFrom().completionStage(message::ack);
-                    case REJECT -> Uni.createFrom().completionStage(() -> message.nack(
-                            new IllegalArgumentException("poison task message"),
-                            Metadata.of(new RabbitMQRejectMetadata(false))));
-                    case HOLD -> Uni.createFrom().voidItem();
-                })
-                .onFailure().recoverWithItem(failure -> {
-                    // The ack was lost (connection gone): the broker redelivers and the claim drops it.
-                    Log.debugf("settling a task message failed: %s", failure.getMessage());
-                    return null;
+                .invoke(disposition -> {
+                    switch (disposition) {
+                        case ACK -> delivery.ack();
+                        case REJECT -> delivery.reject();
+                        case HOLD -> {
+                        }
+                    }
                 })
                 .replaceWithVoid()
                 .ifNoItem().after(Duration.ofMinutes(30)).recoverWithItem((Void) null);

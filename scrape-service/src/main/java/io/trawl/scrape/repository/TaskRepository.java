@@ -27,6 +27,7 @@ public class TaskRepository {
     private static final String CLAIM = "UPDATE trawl.tasks SET state = 'running', attempt = attempt + 1, "
             + "lease_owner = $3, lease_token = $4, lease_expires_at = now() + $5::bigint * interval '1 millisecond', "
             + "started_at = now() WHERE id = $1 AND job_id = $2 AND state = 'queued' "
+            + "AND ($6::bigint IS NULL OR dispatch_token = $6) "
             + "RETURNING url, host, depth, attempt, max_attempts, queued_at";
 
     // UPDATE ... FROM does not lock the joined job row: a renewal holds no job lock (lock order stays safe).
@@ -63,7 +64,21 @@ public class TaskRepository {
     private static final String FAIL_DEAD_LETTERED = "UPDATE trawl.tasks SET state = 'failed', last_error = $3, "
             + "finished_at = now(), lease_token = NULL, lease_expires_at = NULL, queued_at = NULL "
             + "WHERE id = $1 AND job_id = $2 AND (state IN ('pending', 'queued') "
-            + "OR state = 'running' AND lease_expires_at < now()) RETURNING url, attempt";
+            + "OR state = 'running' AND lease_expires_at < now()) AND ($4::bigint IS NULL OR dispatch_token = $4) "
+            + "RETURNING url, attempt";
+
+    private static final String DEAD_LETTER_TARGET = "SELECT state, attempt, max_attempts, dispatch_token, url, "
+            + "(lease_expires_at IS NOT NULL AND lease_expires_at >= now()) AS leased "
+            + "FROM trawl.tasks WHERE id = $1 AND job_id = $2 FOR UPDATE";
+
+    // a delivery-limit dead letter of the current dispatch: one attempt spent without a fetch
+    private static final String SPEND_QUEUED = "UPDATE trawl.tasks SET attempt = attempt + 1, state = 'pending', "
+            + "next_attempt_at = now() + $4::bigint * interval '1 millisecond', last_error = $5, queued_at = NULL "
+            + "WHERE id = $1 AND job_id = $2 AND state = 'queued' AND dispatch_token = $3 RETURNING next_attempt_at";
+
+    private static final String FAIL_QUEUED = "UPDATE trawl.tasks SET attempt = attempt + 1, state = 'failed', "
+            + "last_error = $4, finished_at = now(), queued_at = NULL "
+            + "WHERE id = $1 AND job_id = $2 AND state = 'queued' AND dispatch_token = $3";
 
     private static final String SPEC = "SELECT spec::text FROM trawl.jobs WHERE id = $1";
 
@@ -79,10 +94,14 @@ public class TaskRepository {
                 .map(row -> row.getString(0)));
     }
 
-    /** queued → running with a new lease; empty when the task is not queued (claimed, terminal, requeued). */
+    /**
+     * queued → running with a new lease; empty when the task is not queued (claimed, terminal, requeued) or
+     * {@code dispatchToken} (when not null) is not the row's current one (a copy of an older dispatch).
+     */
     public Uni<Optional<ClaimedTask>> claim(SqlConnection tx, long taskId, UUID jobId, String owner, UUID token,
-            long leaseMs) {
-        return tx.preparedQuery(CLAIM).execute(Tuple.of(taskId, jobId, owner, token, leaseMs))
+            long leaseMs, Long dispatchToken) {
+        return tx.preparedQuery(CLAIM).execute(Tuple.from(new Object[] {taskId, jobId, owner, token, leaseMs,
+                        dispatchToken}))
                 .onItem().transform(rows -> first(rows).map(r -> new ClaimedTask(taskId, jobId, r.getString("url"),
                         r.getString("host"), r.getInteger("depth"), r.getInteger("attempt"),
                         r.getInteger("max_attempts"), token, instant(r.getOffsetDateTime("queued_at")))));
@@ -137,12 +156,39 @@ public class TaskRepository {
     }
 
     /**
-     * Fails the task of a dead-lettered message unless another worker holds a live lease on it or it is
-     * already finished; returns (url, attempt) when it changed.
+     * Fails the task of a dead-lettered message unless another worker holds a live lease on it, it is already
+     * finished, or the message's {@code dispatchToken} (when not null) is not the current one; returns (url,
+     * attempt) when it changed.
      */
-    public Uni<Optional<Row>> failDeadLettered(SqlConnection tx, long taskId, UUID jobId, String error) {
-        return tx.preparedQuery(FAIL_DEAD_LETTERED).execute(Tuple.of(taskId, jobId, error))
+    public Uni<Optional<Row>> failDeadLettered(SqlConnection tx, long taskId, UUID jobId, String error,
+            Long dispatchToken) {
+        return tx.preparedQuery(FAIL_DEAD_LETTERED).execute(Tuple.of(taskId, jobId, error, dispatchToken))
                 .onItem().transform(TaskRepository::first);
+    }
+
+    /** What a dead letter's task is now (locked): state, attempts, current dispatch token, live lease. */
+    public record DeadLetterTarget(String state, int attempt, int maxAttempts, long dispatchToken, String url,
+            boolean leased) {
+    }
+
+    public Uni<Optional<DeadLetterTarget>> lockDeadLetterTarget(SqlConnection tx, long taskId, UUID jobId) {
+        return tx.preparedQuery(DEAD_LETTER_TARGET).execute(Tuple.of(taskId, jobId))
+                .onItem().transform(rows -> first(rows).map(r -> new DeadLetterTarget(r.getString("state"),
+                        r.getInteger("attempt"), r.getInteger("max_attempts"), r.getLong("dispatch_token"),
+                        r.getString("url"), r.getBoolean("leased"))));
+    }
+
+    /** queued (this dispatch) → pending after {@code delayMs}, one attempt spent; the next attempt's time. */
+    public Uni<Optional<Instant>> spendQueued(SqlConnection tx, long taskId, UUID jobId, long dispatchToken,
+            long delayMs, String error) {
+        return tx.preparedQuery(SPEND_QUEUED).execute(Tuple.of(taskId, jobId, dispatchToken, delayMs, error))
+                .onItem().transform(rows -> first(rows).map(r -> instant(r.getOffsetDateTime(0))));
+    }
+
+    /** queued (this dispatch) → failed, its last attempt spent. */
+    public Uni<Boolean> failQueued(SqlConnection tx, long taskId, UUID jobId, long dispatchToken, String error) {
+        return tx.preparedQuery(FAIL_QUEUED).execute(Tuple.of(taskId, jobId, dispatchToken, error))
+                .onItem().transform(rows -> rows.rowCount() == 1);
     }
 
     /** The job's stored spec (JSON), or empty when the job does not exist. */

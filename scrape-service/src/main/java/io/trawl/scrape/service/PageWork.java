@@ -3,6 +3,7 @@ package io.trawl.scrape.service;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.trawl.common.spec.JobSpec;
+import io.trawl.scrape.core.extract.ExtractionCaps;
 import io.trawl.scrape.core.extract.PageParser;
 import io.trawl.scrape.core.fetch.FetchException;
 import io.trawl.scrape.core.fetch.FetchFailure;
@@ -28,20 +29,25 @@ public class PageWork {
     private final PageFetcher fetcher;
     private final RobotsCache robots;
     private final BrowserRendering browser;
+    private final BodyBudget budget;
 
-    public PageWork(PageFetcher fetcher, RobotsCache robots, BrowserRendering browser) {
+    public PageWork(PageFetcher fetcher, RobotsCache robots, BrowserRendering browser, BodyBudget budget) {
         this.fetcher = fetcher;
         this.robots = robots;
         this.browser = browser;
+        this.budget = budget;
     }
 
     public Uni<Attempt> run(ClaimedTask task, JobRules rules, InFlightTasks.Ticket ticket) {
         JobSpec spec = rules.spec();
         long started = System.nanoTime();
         HopFilter filter = spec.respectRobots() ? robots.filter() : HopFilter.NONE;
-        Uni<Attempt> work = fetcherFor(spec).fetch(new FetchRequest(task.url(),
-                        Duration.ofMillis(spec.limits().timeoutMs()), spec.limits().maxBytes(), rules.render()), filter)
-                .onItem().transformToUni(response -> interpret(task, rules, response))
+        // the body's bytes are reserved from the pod's budget until it is parsed (released on cancellation too)
+        Uni<Attempt> work = budget.acquire(spec.limits().maxBytes()).onItem().transformToUni(permit -> fetcherFor(spec)
+                        .fetch(new FetchRequest(task.url(), Duration.ofMillis(spec.limits().timeoutMs()),
+                                spec.limits().maxBytes(), rules.render()), filter)
+                        .onItem().transformToUni(response -> interpret(task, rules, response))
+                        .eventually(permit::release))
                 .onFailure().recoverWithItem(failure -> failed(failure, started));
         return Uni.combine().any().of(work, ticket.whenCancelled().onItem().transform(Attempt.Cancelled::new));
     }
@@ -68,7 +74,8 @@ public class PageWork {
                     response.wireBytes()));
         }
         return Uni.createFrom().<Attempt>item(() -> new Attempt.Fetched(response, PageParser.parse(response.body(),
-                        response.charset().orElse(null), response.url(), task.host(), task.depth(), rules.page())))
+                        response.charset().orElse(null), response.url(), task.host(), task.depth(), rules.page(),
+                        ExtractionCaps.of(rules.spec().limits()))))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 

@@ -68,9 +68,10 @@ public class TaskLedger {
             if (!status.get().equals("running")) {
                 return Uni.createFrom().item(Claim.skipped("job is " + status.get()));
             }
-            return tasks.claim(tx, message.taskId(), message.jobId(), worker, UUID.randomUUID(), leaseMs)
+            return tasks.claim(tx, message.taskId(), message.jobId(), worker, UUID.randomUUID(), leaseMs,
+                            message.dispatchToken())
                     .chain(claimed -> claimed.isEmpty()
-                            ? Uni.createFrom().item(Claim.skipped("task is not queued"))
+                            ? Uni.createFrom().item(Claim.skipped("task is not queued under this dispatch"))
                             : EventLog.append(tx, message.jobId(), Events.taskStarted(claimed.get().id(),
                                             claimed.get().url(), claimed.get().attempt(), worker))
                                     .onItem().transform(events -> new Claim(claimed, null, events)));
@@ -142,15 +143,60 @@ public class TaskLedger {
                                 Events.taskCancelled(task.id(), task.url(), reason.wire(), true))));
     }
 
-    /** A dead-lettered message's task fails (unless finished or held by a live lease elsewhere). */
-    public Uni<List<EventEnvelope>> failDeadLettered(long taskId, UUID jobId, String error) {
+    /**
+     * A dead-lettered message's task fails (unless finished, held by a live lease elsewhere, or dispatched again
+     * since: {@code dispatchToken}, when known, must be the current one).
+     */
+    public Uni<List<EventEnvelope>> failDeadLettered(long taskId, UUID jobId, String error, Long dispatchToken) {
         return pool.withTransaction(tx -> tasks.lockJob(tx, jobId).chain(status -> status.isEmpty()
                 ? Uni.createFrom().item(List.<EventEnvelope>of())
-                : tasks.failDeadLettered(tx, taskId, jobId, error).chain(row -> row.isEmpty()
+                : tasks.failDeadLettered(tx, taskId, jobId, error, dispatchToken).chain(row -> row.isEmpty()
                         ? Uni.createFrom().item(List.<EventEnvelope>of())
                         : tasks.countFailed(tx, jobId).chain(() -> EventLog.append(tx, jobId, Events.taskFailed(taskId,
                                 row.get().getString("url"), row.get().getInteger("attempt"), error, null))))));
     }
+
+    /**
+     * A dead letter past the delivery limit that carries a dispatch token. Only the task's current dispatch
+     * counts: a copy of an older one (the task was dispatched again since) is ignored. For the current one, a
+     * task still queued spent one attempt without a fetch (its deliveries were lost to reconnects or dying
+     * consumers): back to pending with backoff ({@code task.retrying}), or failed once no attempt is left. A task
+     * that is running, pending or finished is left alone (its lease and the reaper own it).
+     */
+    public Uni<Outcome<DeadLetterResult>> spendDeadLettered(long taskId, UUID jobId, long dispatchToken, String error) {
+        return pool.withTransaction(tx -> tasks.lockJob(tx, jobId).chain(status -> status.isEmpty()
+                ? Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED))
+                : tasks.lockDeadLetterTarget(tx, taskId, jobId).chain(target -> {
+                    if (target.isEmpty()) {
+                        return Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED));
+                    }
+                    TaskRepository.DeadLetterTarget t = target.get();
+                    if (t.dispatchToken() != dispatchToken) {
+                        return Uni.createFrom().item(Outcome.none(DeadLetterResult.STALE));
+                    }
+                    if (!t.state().equals("queued")) {
+                        return Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED));
+                    }
+                    int attempt = t.attempt() + 1;
+                    if (attempt < t.maxAttempts()) {
+                        Duration delay = backoff.delay(attempt, ThreadLocalRandom.current());
+                        return tasks.spendQueued(tx, taskId, jobId, dispatchToken, delay.toMillis(), error)
+                                .chain(next -> next.isEmpty() ? Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED))
+                                        : EventLog.append(tx, jobId, Events.taskRetrying(taskId, t.url(), attempt, error,
+                                                        next.get()))
+                                                .onItem().transform(e -> new Outcome<>(DeadLetterResult.RETRYING, e)));
+                    }
+                    return tasks.failQueued(tx, taskId, jobId, dispatchToken, error).chain(ours -> !ours
+                            ? Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED))
+                            : tasks.countFailed(tx, jobId)
+                                    .chain(() -> EventLog.append(tx, jobId, Events.taskFailed(taskId, t.url(), attempt,
+                                            error, null)))
+                                    .onItem().transform(e -> new Outcome<>(DeadLetterResult.FAILED, e)));
+                })));
+    }
+
+    /** What {@link #spendDeadLettered} did. */
+    public enum DeadLetterResult { RETRYING, FAILED, STALE, IGNORED }
 
     /** Encodes one extracted item as the JSON stored in items.data. */
     public static String itemJson(java.util.Map<String, String> item) {

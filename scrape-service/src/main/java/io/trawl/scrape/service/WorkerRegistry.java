@@ -57,6 +57,8 @@ public class WorkerRegistry {
                 .put("pagesTotal", pages)
                 .put("errorsTotal", metrics.errors())
                 .put("concurrency", config.worker().concurrency())
+                // the dispatcher bounds what it queues by the fleet's prefetch (job-service QueueBound)
+                .put("prefetch", config.worker().prefetch())
                 .put("heartbeatMs", config.worker().heartbeatInterval().toMillis());
         return workers.heartbeat(identity.id(), "scrape-service", identity.host(), identity.version(),
                 identity.startedAt(), inFlight.size(), stats);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.spec.JobSpec;
 import io.trawl.common.spec.JobSpecParser;
+import io.trawl.common.spec.LimitsSpec;
 import io.trawl.common.url.CanonicalUrl;
+import io.trawl.scrape.core.extract.ExtractionCaps;
 import io.trawl.scrape.core.extract.PageParser;
 import io.trawl.scrape.core.extract.PageRules;
 import io.trawl.scrape.core.extract.ParsedPage;
@@ -13,6 +15,7 @@ import io.trawl.scrape.service.JobRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,10 @@ class PageParserTest {
     private static PageRules rules(String specJson) {
         JobSpec spec = JobSpecParser.parse(WireJson.tree(specJson));
         return JobRules.of(spec).page();
+    }
+
+    private static ExtractionCaps caps(String specJson) {
+        return ExtractionCaps.of(JobSpecParser.parse(WireJson.tree(specJson)).limits());
     }
 
     private static String page(String name) throws IOException {
@@ -141,5 +148,65 @@ class PageParserTest {
         assertThat(PageParser.parse(latin1, null, PAGE, HOST, 0, whole).items()).containsExactly(Map.of("h", "Caf\u00e9"));
         assertThat(PageParser.parse(latin1, "ISO-8859-1", PAGE, HOST, 0, whole).items())
                 .containsExactly(Map.of("h", "Caf\u00e9"));
+    }
+
+    /** Hardening item 7: a 2,000-deep nested page with {@code item: "*"} yields a bounded output, quickly. */
+    @Test
+    void aDeeplyNestedPageWithEveryElementAsAnItemIsCapped() {
+        StringBuilder html = new StringBuilder("<html><body>");
+        for (int i = 0; i < 2000; i++) {
+            html.append("<div class=\"d\">level ").append(i).append(" \u00e9\u00e9\u00e9 <a href=\"/p").append(i).append("\">l</a>");
+        }
+        html.append("</div>".repeat(2000)).append("</body></html>");
+        PageRules rules = rules("""
+                {"name": "t", "seeds": ["https://directory.example/"], "crawl": {"follow": ["a"]},
+                 "extract": {"item": "*", "fields": {"text": "*", "all": "div", "href": {"selector": "a", "attr": "href"}}}}""");
+        long started = System.nanoTime();
+        ParsedPage parsed = PageParser.parse(html.toString(), PAGE, HOST, 0, rules);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        LimitsSpec d = LimitsSpec.defaults();
+        assertThat(parsed.items()).isNotEmpty().hasSizeLessThanOrEqualTo(d.maxItemsPerPage());
+        long total = 0;
+        for (Map<String, String> item : parsed.items()) {
+            for (Map.Entry<String, String> field : item.entrySet()) {
+                int bytes = field.getValue() == null ? 0 : field.getValue().getBytes(StandardCharsets.UTF_8).length;
+                assertThat(bytes).as("bytes of field %s", field.getKey()).isLessThanOrEqualTo(d.maxFieldBytes());
+                total += bytes;
+            }
+        }
+        assertThat(total).as("extracted bytes of the page").isLessThanOrEqualTo(d.maxExtractedBytes());
+        assertThat(parsed.links()).hasSizeLessThanOrEqualTo(d.maxLinksPerPage());
+        // a sanity bound only (this machine is shared): the caps above are what keep the work small
+        assertThat(seconds).as("parse and extract, s").isLessThan(60);
+    }
+
+    @Test
+    void itemsFieldsLinksAndTotalBytesStopAtTheSpecsCaps() {
+        StringBuilder html = new StringBuilder("<html><body>");
+        for (int i = 0; i < 50; i++) {
+            html.append("<article><h2>Caf\u00e9 caf\u00e9 caf\u00e9 caf\u00e9 number ").append(i)
+                    .append("</h2><a href=\"/biz/").append(i).append("\">x</a></article>");
+        }
+        html.append("</body></html>");
+        String capped = """
+                {"name": "t", "seeds": ["https://directory.example/"], "crawl": {"follow": ["a"]},
+                 "extract": {"item": "article", "fields": {"name": "h2"}},
+                 "limits": {"maxItemsPerPage": 5, "maxFieldBytes": 16, "maxLinksPerPage": 3}}""";
+        ParsedPage parsed = PageParser.parse(html.toString(), PAGE, HOST, 0, rules(capped), caps(capped));
+        assertThat(parsed.items()).hasSize(5);
+        // 16 bytes: "Café café caf" is 15, the next "é" would make 17 — cut before it, never inside a character
+        assertThat(parsed.items().get(0).get("name")).isEqualTo("Caf\u00e9 caf\u00e9 caf");
+        assertThat(parsed.links()).extracting(CanonicalUrl::url).containsExactly(
+                "https://directory.example/biz/0", "https://directory.example/biz/1", "https://directory.example/biz/2");
+
+        String small = """
+                {"name": "t", "seeds": ["https://directory.example/"],
+                 "extract": {"item": "article", "fields": {"name": "h2"}}, "limits": {"maxExtractedBytes": 1024}}""";
+        List<Map<String, String>> items = PageParser.parse(html.toString(), PAGE, HOST, 0, rules(small), caps(small))
+                .items();
+        long bytes = items.stream().mapToLong(i -> i.get("name").getBytes(StandardCharsets.UTF_8).length).sum();
+        assertThat(bytes).isLessThanOrEqualTo(1024);
+        assertThat(items).hasSizeBetween(20, 49); // about 36 bytes each: cut where the total would pass 1,024
     }
 }

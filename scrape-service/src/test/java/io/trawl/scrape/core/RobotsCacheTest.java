@@ -113,4 +113,49 @@ class RobotsCacheTest {
         assertThat(failure).isEqualTo(FetchFailure.ROBOTS_UNAVAILABLE);
         assertThat(failure.retryable()).isTrue();
     }
+
+    /** RFC 9309 §2.5: a crawler parses at least the first 500 KiB; a larger file is not "no rules". */
+    @Test
+    void aRobotsTxtLargerThanTheCapIsParsedUpToTheCap() {
+        StringBuilder big = new StringBuilder("User-agent: *\nDisallow: /\n");
+        while (big.length() < 600_000) {
+            big.append("# padding to make this robots.txt larger than the parsing limit\n");
+        }
+        site.on("/robots.txt", req -> req.response().putHeader("Content-Type", "text/plain").end(big.toString()));
+        RobotsCache cache = new RobotsCache(fetcher, new RobotsOptions("trawlbot", Duration.ofMinutes(5),
+                Duration.ofMillis(200), 500 * 1024, Duration.ofSeconds(2), 100), Clock.systemUTC(), blocking,
+                (origin, rules) -> { });
+        assertThat(check(cache, site.url("/any/page"))).isEqualTo(FetchFailure.BLOCKED_BY_ROBOTS);
+    }
+
+    @Test
+    void aChunkedRobotsTxtLargerThanTheCapIsParsedUpToTheCap() {
+        site.on("/robots.txt", req -> {
+            req.response().setChunked(true).putHeader("Content-Type", "text/plain");
+            req.response().write("User-agent: trawlbot\nDisallow: /private/\n");
+            String pad = "# padding\n".repeat(1000);
+            for (int i = 0; i < 70; i++) {
+                req.response().write(pad);
+            }
+            req.response().end("User-agent: trawlbot\nDisallow: /late/\n");
+        });
+        RobotsCache cache = new RobotsCache(fetcher, new RobotsOptions("trawlbot", Duration.ofMinutes(5),
+                Duration.ofMillis(200), 500 * 1024, Duration.ofSeconds(2), 100), Clock.systemUTC(), blocking,
+                (origin, rules) -> { });
+        assertThat(check(cache, site.url("/private/x"))).isEqualTo(FetchFailure.BLOCKED_BY_ROBOTS);
+        assertThat(check(cache, site.url("/late/x"))).isNull(); // past the limit: not parsed
+    }
+
+    /** An undecodable robots.txt is "unavailable" (RFC 9309 §2.3.1.4 rules for 5xx), not "allow all". */
+    @Test
+    void anUndecodableRobotsTxtMakesTheOriginUnavailable() {
+        site.on("/robots.txt", req -> req.response().putHeader("Content-Type", "text/plain")
+                .putHeader("Content-Encoding", "gzip").end("this is not gzip at all"));
+        RobotsCache cache = cache(Duration.ofMinutes(5));
+        assertThat(check(cache, site.url("/anything"))).isEqualTo(FetchFailure.ROBOTS_UNAVAILABLE);
+        site.on("/robots.txt", req -> req.response().putHeader("Content-Type", "text/plain")
+                .putHeader("Content-Encoding", "br").end("Disallow: /"));
+        RobotsCache unknown = cache(Duration.ofMinutes(5));
+        assertThat(check(unknown, site.url("/anything"))).isEqualTo(FetchFailure.ROBOTS_UNAVAILABLE);
+    }
 }

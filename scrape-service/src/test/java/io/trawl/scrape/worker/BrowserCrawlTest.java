@@ -43,9 +43,10 @@ class BrowserCrawlTest {
         }
     }
 
-    private static final String QUEUE = "UPDATE trawl.tasks SET state = 'queued', queued_at = now() "
+    private static final String QUEUE = "UPDATE trawl.tasks SET state = 'queued', queued_at = now(), "
+            + "dispatch_token = nextval('trawl.dispatch_tokens') "
             + "WHERE job_id = ? AND state = 'pending' AND next_attempt_at <= now() "
-            + "RETURNING id, job_id, url, depth, attempt";
+            + "RETURNING id, job_id, url, depth, attempt, dispatch_token";
 
     private static Vertx vertx;
     private static FixtureServer site;
@@ -147,7 +148,7 @@ class BrowserCrawlTest {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     due.add(new TaskMessage(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getInt(4),
-                            rs.getInt(5)));
+                            rs.getInt(5), rs.getLong(6)));
                 }
             }
         }

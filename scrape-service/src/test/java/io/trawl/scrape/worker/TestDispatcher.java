@@ -21,11 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TestDispatcher {
 
-    private static final String QUEUE = "UPDATE trawl.tasks t SET state = 'queued', queued_at = now() "
+    private static final String QUEUE = "UPDATE trawl.tasks t SET state = 'queued', queued_at = now(), "
+            + "dispatch_token = nextval('trawl.dispatch_tokens') "
             + "WHERE t.id IN (SELECT c.id FROM trawl.tasks c JOIN trawl.jobs j ON j.id = c.job_id "
             + "  WHERE c.job_id = ANY(?) AND c.state = 'pending' AND c.next_attempt_at <= now() AND j.status = 'running' "
             + "  ORDER BY c.id LIMIT 200 FOR UPDATE OF c SKIP LOCKED) "
-            + "RETURNING t.id, t.job_id, t.url, t.depth, t.attempt";
+            + "RETURNING t.id, t.job_id, t.url, t.depth, t.attempt, t.dispatch_token";
 
     private static final TestDispatcher INSTANCE = new TestDispatcher();
 
@@ -43,20 +44,31 @@ final class TestDispatcher {
 
     /** Marks one task queued and publishes its message {@code times} times (a duplicate delivery). */
     static TaskMessage queueAndPublish(long taskId, int times) {
+        TaskMessage message = queue(taskId);
+        publish(List.of(message), times);
+        return message;
+    }
+
+    /** Marks one task queued under a new dispatch token, without publishing; its message. */
+    static TaskMessage queue(long taskId) {
         TaskMessage message;
         try (var db = TestInfra.db(); PreparedStatement st = db.prepareStatement("UPDATE trawl.tasks SET state = "
-                + "'queued', queued_at = now() WHERE id = ? RETURNING id, job_id, url, depth, attempt")) {
+                + "'queued', queued_at = now(), dispatch_token = nextval('trawl.dispatch_tokens') WHERE id = ? "
+                + "RETURNING id, job_id, url, depth, attempt, dispatch_token")) {
             st.setLong(1, taskId);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 message = new TaskMessage(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getInt(4),
-                        rs.getInt(5));
+                        rs.getInt(5), rs.getLong(6));
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-        publish(List.of(message), times);
         return message;
+    }
+
+    static void publish(TaskMessage message) {
+        publish(List.of(message), 1);
     }
 
     static void publishRaw(byte[] body) {
@@ -115,7 +127,7 @@ final class TestDispatcher {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     due.add(new TaskMessage(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getInt(4),
-                            rs.getInt(5)));
+                            rs.getInt(5), rs.getLong(6)));
                 }
             }
         } catch (java.sql.SQLException e) {

@@ -27,6 +27,8 @@ import org.jsoup.nodes.Element;
  * emitted only when at least one field matched.</li>
  * <li>Links: every element matching a {@code crawl.follow} selector, its {@code href} (or {@code src}) made
  * absolute, filtered by {@link LinkFilter}; none once the page is at {@code maxDepth}.</li>
+ * <li>Output is bounded by {@link ExtractionCaps} (the job's {@code limits}): items, bytes per value, links
+ * and extracted bytes per page; past a cap the rest is dropped (values are cut at a character boundary).</li>
  * </ul>
  */
 public final class PageParser {
@@ -45,66 +47,98 @@ public final class PageParser {
      */
     public static ParsedPage parse(byte[] body, String charset, String pageUrl, String hostKey, int depth,
             PageRules rules) {
+        return parse(body, charset, pageUrl, hostKey, depth, rules, ExtractionCaps.DEFAULTS);
+    }
+
+    /** As above, within the job's {@code caps}. */
+    public static ParsedPage parse(byte[] body, String charset, String pageUrl, String hostKey, int depth,
+            PageRules rules, ExtractionCaps caps) {
         Document doc;
         try {
             doc = Jsoup.parse(new ByteArrayInputStream(body), supported(charset), pageUrl);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return parse(doc, pageUrl, hostKey, depth, rules);
+        return parse(doc, pageUrl, hostKey, depth, rules, caps);
     }
 
     /** Parses HTML text (tests and callers that already decoded the body). */
     public static ParsedPage parse(String html, String pageUrl, String hostKey, int depth, PageRules rules) {
-        return parse(Jsoup.parse(html, pageUrl), pageUrl, hostKey, depth, rules);
+        return parse(html, pageUrl, hostKey, depth, rules, ExtractionCaps.DEFAULTS);
     }
 
-    private static ParsedPage parse(Document doc, String pageUrl, String hostKey, int depth, PageRules rules) {
-        List<Map<String, String>> items = rules.extractsFrom(pageUrl) ? items(doc, rules) : List.of();
-        List<CanonicalUrl> links = depth < rules.maxDepth() ? links(doc, new LinkFilter(rules, hostKey), rules)
-                : List.of();
+    /** Parses HTML text within {@code caps}. */
+    public static ParsedPage parse(String html, String pageUrl, String hostKey, int depth, PageRules rules,
+            ExtractionCaps caps) {
+        return parse(Jsoup.parse(html, pageUrl), pageUrl, hostKey, depth, rules, caps);
+    }
+
+    private static ParsedPage parse(Document doc, String pageUrl, String hostKey, int depth, PageRules rules,
+            ExtractionCaps caps) {
+        List<Map<String, String>> items = rules.extractsFrom(pageUrl) ? items(doc, rules, caps) : List.of();
+        List<CanonicalUrl> links = depth < rules.maxDepth() ? links(doc, new LinkFilter(rules, hostKey), rules,
+                caps.maxLinks()) : List.of();
         return new ParsedPage(items, links);
     }
 
-    static List<Map<String, String>> items(Document doc, PageRules rules) {
+    static List<Map<String, String>> items(Document doc, PageRules rules, ExtractionCaps caps) {
         List<Map<String, String>> items = new ArrayList<>();
         if (rules.item() == null) {
-            Map<String, String> item = item(doc, rules);
-            if (item.values().stream().anyMatch(v -> v != null)) {
+            Map<String, String> item = item(doc, rules, caps);
+            if (item.values().stream().anyMatch(v -> v != null) && bytes(item) <= caps.maxTotalBytes()) {
                 items.add(item);
             }
             return items;
         }
+        long total = 0;
         for (Element element : doc.select(rules.item())) {
-            items.add(item(element, rules));
+            if (items.size() >= caps.maxItems()) {
+                break;
+            }
+            Map<String, String> item = item(element, rules, caps);
+            total += bytes(item);
+            if (total > caps.maxTotalBytes()) {
+                break;
+            }
+            items.add(item);
         }
         return items;
     }
 
-    private static Map<String, String> item(Element scope, PageRules rules) {
+    /** UTF-8 bytes of an item's values. */
+    private static long bytes(Map<String, String> item) {
+        long n = 0;
+        for (String v : item.values()) {
+            n += v == null ? 0 : v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        return n;
+    }
+
+    private static Map<String, String> item(Element scope, PageRules rules, ExtractionCaps caps) {
         Map<String, String> item = new LinkedHashMap<>();
         for (Map.Entry<String, FieldRule> field : rules.fields().entrySet()) {
             Element match = scope.selectFirst(field.getValue().selector());
-            item.put(field.getKey(), match == null ? null : value(match, field.getValue().attr()));
+            item.put(field.getKey(), match == null ? null : value(match, field.getValue().attr(), caps.maxFieldBytes()));
         }
         return item;
     }
 
-    private static String value(Element element, String attr) {
+    /** The field's value, at most {@code maxBytes} UTF-8 bytes (the text is collected only that far). */
+    private static String value(Element element, String attr, int maxBytes) {
         if (attr == null) {
-            return clean(element.text());
+            return BoundedText.truncate(clean(BoundedText.of(element, maxBytes)), maxBytes);
         }
         if (!element.hasAttr(attr)) {
             return null;
         }
         if (URL_ATTRIBUTES.contains(attr.toLowerCase(java.util.Locale.ROOT))) {
             String absolute = element.absUrl(attr);
-            return clean(absolute.isEmpty() ? element.attr(attr) : absolute);
+            return BoundedText.truncate(clean(absolute.isEmpty() ? element.attr(attr) : absolute), maxBytes);
         }
-        return clean(element.attr(attr));
+        return BoundedText.truncate(clean(element.attr(attr)), maxBytes);
     }
 
-    static List<CanonicalUrl> links(Document doc, LinkFilter filter, PageRules rules) {
+    static List<CanonicalUrl> links(Document doc, LinkFilter filter, PageRules rules, int maxLinks) {
         Set<String> seen = new LinkedHashSet<>();
         List<CanonicalUrl> links = new ArrayList<>();
         if (rules.follow().isEmpty()) {
@@ -112,6 +146,9 @@ public final class PageParser {
         }
         // One combined selector keeps document order across the follow selectors.
         for (Element element : doc.select(String.join(", ", rules.follow()))) {
+            if (links.size() >= maxLinks) {
+                break;
+            }
             String href = element.hasAttr("href") ? element.absUrl("href") : element.absUrl("src");
             if (href.isEmpty()) {
                 continue;

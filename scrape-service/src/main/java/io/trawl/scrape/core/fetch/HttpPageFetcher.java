@@ -140,13 +140,13 @@ public final class HttpPageFetcher implements PageFetcher {
         if (uri.getPort() > 0 && uri.getPort() != (https ? 443 : 80)) {
             ro.putHeader("Host", hostHeader(uri) + ":" + port);
         }
-        return Uni.createFrom().<RawHop>emitter(em -> send(ro, uri, request.maxBytes(), em))
+        return Uni.createFrom().<RawHop>emitter(em -> send(ro, uri, request, em))
                 .chain(raw -> raw.redirect() != null
                         ? Uni.createFrom().item(new HopResult(null, raw.redirect()))
                         : decode(raw, request, redirects, started).onItem().transform(r -> new HopResult(r, null)));
     }
 
-    private void send(RequestOptions ro, URI uri, long maxBytes, UniEmitter<? super RawHop> em) {
+    private void send(RequestOptions ro, URI uri, FetchRequest request, UniEmitter<? super RawHop> em) {
         AtomicReference<HttpClientRequest> current = new AtomicReference<>();
         AtomicBoolean finished = new AtomicBoolean();
         em.onTermination(() -> {
@@ -169,7 +169,7 @@ public final class HttpPageFetcher implements PageFetcher {
                         return;
                     }
                     try {
-                        onResponse(ar.result(), uri, maxBytes, em, finished);
+                        onResponse(ar.result(), uri, request.maxBytes(), request.truncate(), em, finished);
                     } catch (RuntimeException e) {
                         finished.set(true);
                         em.fail(mapFailure(e));
@@ -177,8 +177,8 @@ public final class HttpPageFetcher implements PageFetcher {
                 }));
     }
 
-    private void onResponse(HttpClientResponse response, URI uri, long maxBytes, UniEmitter<? super RawHop> em,
-            AtomicBoolean finished) {
+    private void onResponse(HttpClientResponse response, URI uri, long maxBytes, boolean truncate,
+            UniEmitter<? super RawHop> em, AtomicBoolean finished) {
         int status = response.statusCode();
         response.exceptionHandler(t -> {
             // failures after we reset the stream ourselves are expected; others are handled below
@@ -208,7 +208,7 @@ public final class HttpPageFetcher implements PageFetcher {
             return;
         }
         String length = response.getHeader("Content-Length");
-        if (length != null) {
+        if (length != null && !truncate) {
             try {
                 if (Long.parseLong(length.strip()) > maxBytes) {
                     finished.set(true);
@@ -228,6 +228,15 @@ public final class HttpPageFetcher implements PageFetcher {
                 return;
             }
             received[0] += chunk.length();
+            if (received[0] > maxBytes && truncate) {
+                // keep the first maxBytes bytes and stop reading (RFC 9309: parse the first 500 KiB)
+                finished.set(true);
+                response.request().reset();
+                body.write(chunk.getBytes(), 0, (int) (chunk.length() - (received[0] - maxBytes)));
+                em.complete(new RawHop(uri, status, contentType, encoding, body.toByteArray(), maxBytes, retryAfter,
+                        null));
+                return;
+            }
             if (received[0] > maxBytes) {
                 finished.set(true);
                 response.request().reset();
@@ -260,7 +269,7 @@ public final class HttpPageFetcher implements PageFetcher {
     private Uni<FetchResponse> decode(RawHop raw, FetchRequest request, int redirects, long started) {
         return Uni.createFrom().item(() -> {
             byte[] body = raw.body().length == 0 ? raw.body()
-                    : BodyDecoder.decode(raw.body(), raw.contentEncoding(), request.maxBytes());
+                    : BodyDecoder.decode(raw.body(), raw.contentEncoding(), request.maxBytes(), request.truncate());
             Optional<Duration> retryAfter = RetryAfter.parse(raw.retryAfter(), clock.instant());
             return new FetchResponse(raw.uri().toString(), raw.status(), raw.contentType(), body, raw.wireBytes(),
                     Duration.ofNanos(System.nanoTime() - started), retryAfter, redirects);

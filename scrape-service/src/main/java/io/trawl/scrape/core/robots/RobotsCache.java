@@ -21,8 +21,10 @@ import java.util.concurrent.Executor;
 /**
  * robots.txt per origin (scheme, host, port), fetched once and cached with a TTL; concurrent tasks of one
  * origin share one fetch. Parsed by crawler-commons. Status handling follows crawler-commons (and Google):
- * 4xx means "no robots.txt" (allow all); 5xx, 429, a timeout or a network failure make the origin's rules
- * unavailable for {@link RobotsOptions#failureTtl()} (its pages are retried later, not fetched blind).
+ * 4xx means "no robots.txt" (allow all); 5xx, 429, a timeout, a network failure or an undecodable body make
+ * the origin's rules unavailable for {@link RobotsOptions#failureTtl()} (its pages are retried later, not
+ * fetched blind). A file longer than {@link RobotsOptions#maxBytes()} is parsed up to that size (RFC 9309
+ * §2.5: at least the first 500 KiB), never ignored.
  */
 public final class RobotsCache {
 
@@ -97,14 +99,15 @@ public final class RobotsCache {
 
     private void load(String origin, Entry entry) {
         String robotsUrl = origin + "/robots.txt";
-        fetcher.fetch(new FetchRequest(robotsUrl, options.timeout(), options.maxBytes()))
+        fetcher.fetch(FetchRequest.truncating(robotsUrl, options.timeout(), options.maxBytes()))
                 .onItem().transformToUni(response -> Uni.createFrom().item(() -> parse(robotsUrl, response))
                         .runSubscriptionOn(blocking))
                 .onFailure(FetchException.class).recoverWithUni(failure -> {
                     FetchException e = (FetchException) failure;
                     return switch (e.failure()) {
                         case BLOCKED_ADDRESS, BAD_URL -> Uni.createFrom().failure(e);
-                        case TIMEOUT, CONNECTION, TOO_MANY_REDIRECTS ->
+                        // an undecodable file is "unreachable" (RFC 9309 2.3.1.4), never "allow all"
+                        case TIMEOUT, CONNECTION, TOO_MANY_REDIRECTS, BAD_ENCODING, TOO_LARGE ->
                                 Uni.createFrom().item(new RobotsRules(deferred(), true));
                         default -> Uni.createFrom().item(
                                 new RobotsRules(new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL), false));
