@@ -101,8 +101,9 @@ public class Bench {
                 }
                 trawlRuns.add(crawl(api, site, measured, perHost, key, system));
             }
-            trawlRuns.sort(java.util.Comparator.comparingDouble(r -> r.pages / r.seconds));
-            Result crawl = trawlRuns.get(trawlRuns.size() / 2);
+            List<Result> byRate = new ArrayList<>(trawlRuns);
+            byRate.sort(java.util.Comparator.comparingDouble(r -> r.pages / r.seconds));
+            Result crawl = byRate.get(byRate.size() / 2);
 
             say("load: %d x POST /jobs then %d x GET /jobs/{id}, %d concurrent clients", requests, requests * 2,
                     concurrency);
@@ -155,8 +156,8 @@ public class Bench {
                 List<Double> c = crawleeRuns.stream().sorted().toList();
                 double tm = t.get(t.size() / 2);
                 double cm = c.get(c.size() / 2);
-                System.out.printf("vs Crawlee      %d alternating runs each, same site, same box (Trawl warmed up by a "
-                        + "%d-page crawl first)%n", vsCrawlee, warmup);
+                System.out.printf("vs Crawlee      %d alternating runs each (in run order below), same site, same box "
+                        + "(Trawl warmed up by a ~%d-page crawl first)%n", vsCrawlee, warmup);
                 System.out.printf("  Crawlee %s   CheerioCrawler, concurrency %s, in-memory storage: %s pages/s, median %.1f%n",
                         crawleeVersion(root.resolve(opt.get("--crawlee-modules"))), opt.get("--crawlee-concurrency"),
                         fmt(crawleeRuns), cm);
