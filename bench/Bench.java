@@ -33,13 +33,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>POST /jobs and GET /jobs/{id} latencies under a fixed concurrent load (C client threads, R requests);</li>
  * <li>peak RSS (VmHWM) of each service process.</li>
  * </ol>
- * Options: --pages 5000 --warmup 300 --concurrency 8 --requests 400 --scrapers 1 --root .
+ * With {@code --vs-crawlee N} (bench/run --vs-crawlee) it also crawls the same site N times with Crawlee's
+ * CheerioCrawler (bench/crawlee.cjs), alternating with N Trawl crawls (perHostConcurrency 64), and prints both
+ * medians and the ratio; the box's busy share and each service's CPU per page come with every Trawl run.
+ * {@code --jfr DIR} records a JFR profile of every service into DIR.
+ * Options: --pages 5000 --warmup 300 --concurrency 8 --requests 400 --scrapers 1 --per-host 0 (16 per scraper;
+ * 64 with --vs-crawlee) --vs-crawlee 0 --crawlee-concurrency 50 --crawlee-modules bench/.crawlee/node_modules
+ * --jfr "" --root .
  */
 public class Bench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>(Map.of("--pages", "5000", "--warmup", "300", "--concurrency", "8",
                 "--requests", "400", "--scrapers", "1", "--root", "."));
+        opt.putAll(Map.of("--per-host", "0", "--vs-crawlee", "0", "--crawlee-concurrency", "50",
+                "--crawlee-modules", "bench/.crawlee/node_modules", "--jfr", ""));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opt.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i] + "; options: " + opt);
@@ -53,12 +61,20 @@ public class Bench {
         int requests = Integer.parseInt(opt.get("--requests"));
         int scrapers = Integer.parseInt(opt.get("--scrapers"));
         Path root = Path.of(opt.get("--root")).toAbsolutePath().normalize();
+        int vsCrawlee = Integer.parseInt(opt.get("--vs-crawlee"));
+        int perHostOpt = Integer.parseInt(opt.get("--per-host"));
+        List<String> jvm = new ArrayList<>();
+        if (!opt.get("--jfr").isEmpty()) {
+            Path dir = Path.of(opt.get("--jfr")).toAbsolutePath();
+            java.nio.file.Files.createDirectories(dir);
+            jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + dir + "/");
+        }
 
         say("starting job-, event- and %d scrape-service process(es) against a fresh database and vhost", scrapers);
         String key = "bench-key";
         TrawlSystem.Options options = new TrawlSystem.Options().root(root).prefix("trawl_bench").apiKeys(key + "=bench")
                 .scrapers(scrapers).env("TRAWL_FETCH_ALLOW_NETWORKS", "127.0.0.2/32")
-                .logDir(root.resolve("e2e/target/bench-logs"));
+                .logDir(root.resolve("e2e/target/bench-logs")).javaOptions(jvm);
         long boot = System.nanoTime();
         try (FixtureServer site = FixtureServer.start("127.0.0.2", 64);
                 TrawlSystem system = TrawlSystem.start(options)) {
@@ -66,7 +82,7 @@ public class Bench {
             say("services ready in %.1f s (logs in %s)", secs(boot), system.logDir());
             DirectorySite.robots(site, "");
             TrawlApi api = new TrawlApi(system.job().baseUrl(), system.event().baseUrl(), key);
-            int perHost = 16 * scrapers;
+            int perHost = perHostOpt > 0 ? perHostOpt : vsCrawlee > 0 ? 64 : 16 * scrapers;
 
             if (warmup > 0) {
                 DirectorySite w = DirectorySite.ofAbout("warmup", warmup).mount(site);
@@ -76,7 +92,18 @@ public class Bench {
             DirectorySite measured = DirectorySite.ofAbout("bench", pages).mount(site);
             say("measured crawl: %d pages (%d items expected), perHostConcurrency %d, perHostDelayMs 0",
                     measured.pageCount(), measured.businessCount(), perHost);
-            Result crawl = crawl(api, site, measured, perHost, key);
+            List<Result> trawlRuns = new ArrayList<>();
+            List<Double> crawleeRuns = new ArrayList<>();
+            for (int run = 0; run < Math.max(1, vsCrawlee); run++) {
+                if (vsCrawlee > 0) {
+                    crawleeRuns.add(crawlee(root.resolve(opt.get("--crawlee-modules")), root, measured.seed(site),
+                            Integer.parseInt(opt.get("--crawlee-concurrency")), measured));
+                }
+                trawlRuns.add(crawl(api, site, measured, perHost, key, system));
+            }
+            List<Result> byRate = new ArrayList<>(trawlRuns);
+            byRate.sort(java.util.Comparator.comparingDouble(r -> r.pages / r.seconds));
+            Result crawl = byRate.get(byRate.size() / 2);
 
             say("load: %d x POST /jobs then %d x GET /jobs/{id}, %d concurrent clients", requests, requests * 2,
                     concurrency);
@@ -122,6 +149,22 @@ public class Bench {
             System.out.printf("GET /jobs/{id}  %,d requests, %d concurrent: p50 %.1f ms, p99 %.1f ms (%.0f req/s)%n",
                     get.length - 1, concurrency, pct(Arrays.copyOf(get, get.length - 1), 50),
                     pct(Arrays.copyOf(get, get.length - 1), 99), (get.length - 1) / (get[get.length - 1] / 1e9));
+            System.out.printf("box             busy %.0f %% of %s during the median crawl; CPU per page: %s%n",
+                    crawl.busy * 100, cpu, crawl.cpuPerPage);
+            if (vsCrawlee > 0) {
+                List<Double> t = trawlRuns.stream().map(r -> r.pages / r.seconds).sorted().toList();
+                List<Double> c = crawleeRuns.stream().sorted().toList();
+                double tm = t.get(t.size() / 2);
+                double cm = c.get(c.size() / 2);
+                System.out.printf("vs Crawlee      %d alternating runs each (in run order below), same site, same box "
+                        + "(Trawl warmed up by a ~%d-page crawl first)%n", vsCrawlee, warmup);
+                System.out.printf("  Crawlee %s   CheerioCrawler, concurrency %s, in-memory storage: %s pages/s, median %.1f%n",
+                        crawleeVersion(root.resolve(opt.get("--crawlee-modules"))), opt.get("--crawlee-concurrency"),
+                        fmt(crawleeRuns), cm);
+                System.out.printf("  Trawl           perHostConcurrency %d, perHostDelayMs 0, robots off: %s pages/s, "
+                        + "median %.1f%n", perHost, fmt(trawlRuns.stream().map(r -> r.pages / r.seconds).toList()), tm);
+                System.out.printf("  ratio           Trawl / Crawlee = %.2f×%n", tm / cm);
+            }
             StringBuilder mem = new StringBuilder();
             rss.forEach((name, kb) -> mem.append(String.format("%s %d MB, ", name, kb / 1024)));
             System.out.printf("peak RSS        %s%n", mem.substring(0, mem.length() - 2));
@@ -129,13 +172,93 @@ public class Bench {
         }
     }
 
-    record Result(long pages, long items, double seconds, long[] latencies) {
+    record Result(long pages, long items, double seconds, long[] latencies, double busy, String cpuPerPage) {
+    }
+
+    static String fmt(List<Double> values) {
+        return values.stream().map(v -> String.format("%.1f", v)).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    static String crawleeVersion(Path modules) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(java.nio.file.Files.readString(modules.resolve("crawlee/package.json")))
+                    .path("version").asText("?");
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    /** Crawls the site with Crawlee's CheerioCrawler in a node process; pages/s. */
+    static double crawlee(Path modules, Path root, String seed, int concurrency, DirectorySite site) throws Exception {
+        long[] box0 = boxTicks();
+        Process p = new ProcessBuilder("node", root.resolve("bench/crawlee.cjs").toString(), modules.toString(), seed,
+                Integer.toString(concurrency)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("crawlee failed: " + out);
+        }
+        long[] box1 = boxTicks();
+        JsonNode r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
+        long pages = r.path("pages").asLong();
+        double seconds = r.path("seconds").asDouble();
+        if (pages != site.pageCount() || r.path("items").asLong() != site.businessCount()) {
+            throw new IllegalStateException("crawlee: expected " + site.pageCount() + " pages and " + site.businessCount()
+                    + " items, got " + out);
+        }
+        say("  Crawlee: %d pages in %.1f s (%.1f pages/s), box busy %.0f %%", pages, seconds, pages / seconds,
+                busy(box0, box1) * 100);
+        return pages / seconds;
+    }
+
+    /** /proc/stat's first line: {busy, total} jiffies of the whole box. */
+    static long[] boxTicks() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (Exception e) {
+            return new long[] {0, 1};
+        }
+    }
+
+    static double busy(long[] a, long[] b) {
+        return (b[0] - a[0]) / (double) Math.max(1, b[1] - a[1]);
+    }
+
+    /** utime + stime of a process, in jiffies (0 when unreadable). */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     /** Submits a crawl of {@code site}, watches it on a WebSocket until job.completed; latencies in µs. */
     static Result crawl(TrawlApi api, FixtureServer server, DirectorySite site, int perHost, String key) {
+        return crawl(api, server, site, perHost, key, null);
+    }
+
+    static Result crawl(TrawlApi api, FixtureServer server, DirectorySite site, int perHost, String key,
+            TrawlSystem system) {
+        long[] box0 = boxTicks();
+        Map<String, Long> cpu0 = new LinkedHashMap<>();
+        if (system != null) {
+            system.all().forEach(p -> cpu0.put(p.name(), cpuTicks(p.pid())));
+        }
+        ObjectNode spec = site.spec(server, "bench " + site.key(), perHost);
+        if (system != null) {
+            spec.put("respectRobots", false);
+        }
         long t0 = System.nanoTime();
-        JsonNode job = api.createJob(site.spec(server, "bench " + site.key(), perHost));
+        JsonNode job = api.createJob(spec);
         String id = job.get("id").asText();
         try (EventFeed feed = EventFeed.open(api.eventBase(), id, key, 0, 0)) {
             EventFeed.Received end = feed.awaitTerminal(Duration.ofMinutes(30));
@@ -152,8 +275,17 @@ public class Bench {
                 throw new IllegalStateException("job " + id + ": expected " + site.pageCount() + " pages and "
                         + site.businessCount() + " items, got " + done.path("progress"));
             }
-            say("  %d pages in %.1f s (%.1f pages/s)", pages, seconds, pages / seconds);
-            return new Result(pages, items, seconds, lat);
+            double busy = busy(box0, boxTicks());
+            StringBuilder perPage = new StringBuilder();
+            if (system != null) {
+                // jiffies are 10 ms (USER_HZ 100)
+                system.all().forEach(p -> perPage.append(String.format("%s %.2f ms, ", p.name(),
+                        (cpuTicks(p.pid()) - cpu0.get(p.name())) * 10.0 / pages)));
+            }
+            String cpuPerPage = perPage.length() == 0 ? "" : perPage.substring(0, perPage.length() - 2);
+            say("  Trawl: %d pages in %.1f s (%.1f pages/s), box busy %.0f %%, CPU per page: %s", pages, seconds,
+                    pages / seconds, busy * 100, cpuPerPage);
+            return new Result(pages, items, seconds, lat, busy, cpuPerPage);
         }
     }
 

@@ -33,8 +33,11 @@ public interface ScrapeConfig {
     Politeness politeness();
 
     interface Worker {
-        /** Tasks processed at once by this pod (fetches in flight). */
-        @WithDefault("16")
+        /**
+         * Tasks processed at once by this pod (fetches in flight). 64, the largest per-host concurrency a job
+         * may ask for: one pod can then serve one fast host alone (docs/performance.md).
+         */
+        @WithDefault("64")
         int concurrency();
 
         /**
@@ -43,7 +46,7 @@ public interface ScrapeConfig {
          * hides backlog from the autoscaler). The dispatcher bounds what it queues by the fleet's registered
          * prefetch. Applied as the basic.qos of the task consumer's channel.
          */
-        @WithDefault("32")
+        @WithDefault("64")
         int prefetch();
 
         /** How long a claimed task's lease lasts without renewal; a dead worker's tasks are reaped after it. */
@@ -117,8 +120,8 @@ public interface ScrapeConfig {
         @WithDefault("5")
         int maxRedirects();
 
-        /** Pooled connections per server address. */
-        @WithDefault("8")
+        /** Pooled connections per server address (as many as the worker's concurrency, so fetches never queue for one). */
+        @WithDefault("64")
         int maxConnectionsPerHost();
     }
 

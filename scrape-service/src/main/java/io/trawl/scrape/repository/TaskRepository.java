@@ -82,6 +82,31 @@ public class TaskRepository {
 
     private static final String SPEC = "SELECT spec::text FROM trawl.jobs WHERE id = $1";
 
+    // Batch forms (group commit): one statement for many tasks, the same guards as the single ones.
+    private static final String LOCK_JOBS = "SELECT id, status FROM trawl.jobs WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+
+    private static final String CLAIM_ALL = "UPDATE trawl.tasks t SET state = 'running', attempt = t.attempt + 1, "
+            + "lease_owner = $4, lease_token = x.token, "
+            + "lease_expires_at = now() + $5::bigint * interval '1 millisecond', started_at = now() "
+            + "FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $6::bigint[]) AS x(id, job_id, token, dispatch) "
+            + "WHERE t.id = x.id AND t.job_id = x.job_id AND t.state = 'queued' "
+            + "AND (x.dispatch IS NULL OR t.dispatch_token = x.dispatch) "
+            + "RETURNING t.id, t.url, t.host, t.depth, t.attempt, t.max_attempts, t.queued_at, x.token, x.dispatch";
+
+    private static final String SUCCEED_ALL = "UPDATE trawl.tasks t SET state = 'succeeded', http_status = x.status, "
+            + "last_error = NULL, finished_at = now(), lease_token = NULL, lease_expires_at = NULL "
+            + "FROM unnest($1::bigint[], $2::uuid[], $3::int[]) AS x(id, token, status) "
+            + "WHERE t.id = x.id AND t.lease_token = x.token AND t.state = 'running' RETURNING t.id, x.token";
+
+    private static final String INSERT_ITEMS_ALL = "INSERT INTO trawl.items (job_id, task_id, url, ordinal, data) "
+            + "SELECT x.job_id, x.task_id, x.url, x.ordinal, x.data::jsonb "
+            + "FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::int[], $5::text[]) AS x(job_id, task_id, url, ordinal, data) "
+            + "ON CONFLICT (task_id, ordinal) DO NOTHING RETURNING task_id";
+
+    private static final String COUNT_DONE_ALL = "UPDATE trawl.jobs j SET tasks_done = j.tasks_done + x.done, "
+            + "items = j.items + x.items FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS x(id, done, items) "
+            + "WHERE j.id = x.id";
+
     private final Pool pool;
 
     public TaskRepository(Pool pool) {
@@ -195,6 +220,78 @@ public class TaskRepository {
     public Uni<Optional<String>> specOf(UUID jobId) {
         return pool.preparedQuery(SPEC).execute(Tuple.of(jobId))
                 .onItem().transform(rows -> first(rows).map(row -> row.getString(0)));
+    }
+
+    /** Locks the job rows (in id order, first, always); each existing job's status. */
+    public Uni<java.util.Map<UUID, String>> lockJobs(SqlConnection tx, java.util.Collection<UUID> jobIds) {
+        return tx.preparedQuery(LOCK_JOBS).execute(Tuple.of(jobIds.toArray(UUID[]::new))).onItem().transform(rows -> {
+            java.util.Map<UUID, String> status = new java.util.HashMap<>();
+            rows.forEach(r -> status.put(r.getUUID(0), r.getString(1)));
+            return status;
+        });
+    }
+
+    /** A task claimed by {@link #claimAll} and the dispatch token of the message that claimed it. */
+    public record BatchClaim(ClaimedTask task, Long dispatchToken) {
+    }
+
+    /**
+     * One claim of many (task, dispatch token) pairs: a task still queued under that dispatch (any, for a null
+     * token) becomes running; the claimed ones by task id. A stale copy of a task in the same batch as its
+     * current one matches no row (its token is old), so at most one pair of a task wins.
+     */
+    public Uni<java.util.Map<Long, BatchClaim>> claimAll(SqlConnection tx, List<Long> taskIds, List<UUID> jobIds,
+            List<UUID> tokens, List<Long> dispatchTokens, String owner, long leaseMs) {
+        java.util.Map<Long, UUID> jobOf = new java.util.HashMap<>();
+        for (int i = 0; i < taskIds.size(); i++) {
+            jobOf.put(taskIds.get(i), jobIds.get(i));
+        }
+        return tx.preparedQuery(CLAIM_ALL).execute(Tuple.of(taskIds.toArray(Long[]::new), jobIds.toArray(UUID[]::new),
+                        tokens.toArray(UUID[]::new), owner, leaseMs, dispatchTokens.toArray(Long[]::new)))
+                .onItem().transform(rows -> {
+                    java.util.Map<Long, BatchClaim> claimed = new java.util.HashMap<>();
+                    for (Row r : rows) {
+                        long id = r.getLong("id");
+                        claimed.put(id, new BatchClaim(new ClaimedTask(id, jobOf.get(id), r.getString("url"),
+                                r.getString("host"), r.getInteger("depth"), r.getInteger("attempt"),
+                                r.getInteger("max_attempts"), r.getUUID("token"),
+                                instant(r.getOffsetDateTime("queued_at"))), r.getLong("dispatch")));
+                    }
+                    return claimed;
+                });
+    }
+
+    /** Marks many tasks succeeded, each guarded by its lease; the (task, lease token) pairs that were still ours. */
+    public Uni<java.util.Set<java.util.Map.Entry<Long, UUID>>> succeedAll(SqlConnection tx, List<ClaimedTask> tasks, List<Integer> httpStatus) {
+        return tx.preparedQuery(SUCCEED_ALL).execute(Tuple.of(tasks.stream().map(ClaimedTask::id).toArray(Long[]::new),
+                        tasks.stream().map(ClaimedTask::leaseToken).toArray(UUID[]::new), httpStatus.toArray(Integer[]::new)))
+                .onItem().transform(rows -> {
+                    java.util.Set<java.util.Map.Entry<Long, UUID>> ours = new java.util.HashSet<>();
+                    rows.forEach(r -> ours.add(java.util.Map.entry(r.getLong(0), r.getUUID(1))));
+                    return ours;
+                });
+    }
+
+    /** Inserts the items of many pages (ordinal = position within its page); how many were new, per task. */
+    public Uni<java.util.Map<Long, Integer>> insertItemsAll(SqlConnection tx, List<UUID> jobIds, List<Long> taskIds,
+            List<String> urls, List<Integer> ordinals, List<String> itemsJson) {
+        if (itemsJson.isEmpty()) {
+            return Uni.createFrom().item(java.util.Map.of());
+        }
+        return tx.preparedQuery(INSERT_ITEMS_ALL).execute(Tuple.of(jobIds.toArray(UUID[]::new),
+                        taskIds.toArray(Long[]::new), urls.toArray(String[]::new), ordinals.toArray(Integer[]::new),
+                        itemsJson.toArray(String[]::new)))
+                .onItem().transform(rows -> {
+                    java.util.Map<Long, Integer> inserted = new java.util.HashMap<>();
+                    rows.forEach(r -> inserted.merge(r.getLong(0), 1, Integer::sum));
+                    return inserted;
+                });
+    }
+
+    /** Adds finished pages and items to many jobs' counters in one statement. */
+    public Uni<Void> countDoneAll(SqlConnection tx, List<UUID> jobIds, List<Integer> done, List<Long> items) {
+        return tx.preparedQuery(COUNT_DONE_ALL).execute(Tuple.of(jobIds.toArray(UUID[]::new),
+                done.toArray(Integer[]::new), items.toArray(Long[]::new))).replaceWithVoid();
     }
 
     private static Optional<Row> first(RowSet<Row> rows) {

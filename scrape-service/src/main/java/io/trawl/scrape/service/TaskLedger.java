@@ -98,6 +98,168 @@ public class TaskLedger {
                 }));
     }
 
+    /** One successful page of a batch ({@link #succeedAll}). */
+    public record Success(ClaimedTask task, JobRules rules, PageOutcome page) {
+    }
+
+    /**
+     * Claims several messages' tasks in ONE transaction: the jobs locked in id order, one statement for every
+     * claim, one {@code event_seq + n} per job for its task.started events. Each result is what
+     * {@link #claim} would have returned for that message alone (a second message for a task already in this
+     * batch finds it not queued, as it would right after the first one's commit).
+     */
+    public Uni<List<Claim>> claimAll(List<TaskMessage> messages, String worker) {
+        java.util.Set<UUID> jobIds = new java.util.TreeSet<>();
+        messages.forEach(m -> jobIds.add(m.jobId()));
+        return pool.withTransaction(tx -> tasks.lockJobs(tx, jobIds).chain(status -> {
+            List<Long> ids = new java.util.ArrayList<>();
+            List<UUID> jobs = new java.util.ArrayList<>();
+            List<UUID> tokens = new java.util.ArrayList<>();
+            List<Long> dispatches = new java.util.ArrayList<>();
+            // distinct (task, dispatch) pairs: a stale copy and the current one of a task may share a batch
+            java.util.Set<java.util.List<Object>> seen = new java.util.HashSet<>();
+            for (TaskMessage m : messages) {
+                if ("running".equals(status.get(m.jobId()))
+                        && seen.add(java.util.Arrays.asList(m.taskId(), m.dispatchToken()))) {
+                    ids.add(m.taskId());
+                    jobs.add(m.jobId());
+                    tokens.add(UUID.randomUUID());
+                    dispatches.add(m.dispatchToken());
+                }
+            }
+            Uni<java.util.Map<Long, TaskRepository.BatchClaim>> claim = ids.isEmpty()
+                    ? Uni.createFrom().item(java.util.Map.of())
+                    : tasks.claimAll(tx, ids, jobs, tokens, dispatches, worker, leaseMs);
+            return claim.chain(claimed -> {
+                // task.started per job, in message order; the first message of a task owns its claim
+                java.util.Map<UUID, List<Long>> order = new java.util.LinkedHashMap<>();
+                java.util.Map<UUID, List<io.trawl.common.event.NewEvent>> events = new java.util.LinkedHashMap<>();
+                java.util.Set<Long> owned = new java.util.HashSet<>();
+                for (TaskMessage m : messages) {
+                    ClaimedTask c = ownClaim(claimed, m);
+                    if (c != null && owned.add(c.id())) {
+                        order.computeIfAbsent(c.jobId(), k -> new java.util.ArrayList<>()).add(c.id());
+                        events.computeIfAbsent(c.jobId(), k -> new java.util.ArrayList<>())
+                                .add(Events.taskStarted(c.id(), c.url(), c.attempt(), worker));
+                    }
+                }
+                return appendPerJob(tx, events).onItem().transform(stored -> {
+                    java.util.Map<Long, EventEnvelope> eventOf = new java.util.HashMap<>();
+                    order.forEach((job, taskIds) -> {
+                        for (int i = 0; i < taskIds.size(); i++) {
+                            eventOf.put(taskIds.get(i), stored.get(job).get(i));
+                        }
+                    });
+                    List<Claim> out = new java.util.ArrayList<>(messages.size());
+                    java.util.Set<Long> answered = new java.util.HashSet<>();
+                    for (TaskMessage m : messages) {
+                        String jobStatus = status.get(m.jobId());
+                        ClaimedTask c = ownClaim(claimed, m);
+                        if (jobStatus == null) {
+                            out.add(Claim.skipped("job does not exist"));
+                        } else if (!jobStatus.equals("running")) {
+                            out.add(Claim.skipped("job is " + jobStatus));
+                        } else if (c == null || !answered.add(c.id())) {
+                            out.add(Claim.skipped("task is not queued under this dispatch"));
+                        } else {
+                            out.add(new Claim(Optional.of(c), null, List.of(eventOf.get(c.id()))));
+                        }
+                    }
+                    return out;
+                });
+            });
+        }));
+    }
+
+    /** The batch's claim of this message's task, if this message (its dispatch) is the one that won it. */
+    private static ClaimedTask ownClaim(java.util.Map<Long, TaskRepository.BatchClaim> claimed, TaskMessage m) {
+        TaskRepository.BatchClaim c = claimed.get(m.taskId());
+        return c != null && java.util.Objects.equals(c.dispatchToken(), m.dispatchToken()) ? c.task() : null;
+    }
+
+    /**
+     * Several successful pages in ONE transaction: jobs locked in id order; one statement marks every task
+     * succeeded (each guarded by its lease), one inserts every item; links per page (maxPages and dedup see
+     * the pages before it); one counter update per job and one {@code event_seq + n} for its
+     * task.succeeded events. Each result is the events {@link #succeed} would have returned for that page.
+     */
+    public Uni<List<List<EventEnvelope>>> succeedAll(List<Success> pages) {
+        java.util.Set<UUID> jobIds = new java.util.TreeSet<>();
+        pages.forEach(p -> jobIds.add(p.task().jobId()));
+        return pool.withTransaction(tx -> tasks.lockJobs(tx, jobIds)
+                .chain(() -> tasks.succeedAll(tx, pages.stream().map(Success::task).toList(),
+                        pages.stream().map(p -> p.page().httpStatus()).toList()))
+                .chain(ours -> {
+                    List<Success> mine = pages.stream().filter(p -> ours.contains(java.util.Map.entry(p.task().id(),
+                            p.task().leaseToken()))).toList();
+                    List<UUID> itemJobs = new java.util.ArrayList<>();
+                    List<Long> itemTasks = new java.util.ArrayList<>();
+                    List<String> itemUrls = new java.util.ArrayList<>();
+                    List<Integer> ordinals = new java.util.ArrayList<>();
+                    List<String> data = new java.util.ArrayList<>();
+                    for (Success p : mine) {
+                        for (int i = 0; i < p.page().itemsJson().size(); i++) {
+                            itemJobs.add(p.task().jobId());
+                            itemTasks.add(p.task().id());
+                            itemUrls.add(p.page().url());
+                            ordinals.add(i);
+                            data.add(p.page().itemsJson().get(i));
+                        }
+                    }
+                    return tasks.insertItemsAll(tx, itemJobs, itemTasks, itemUrls, ordinals, data)
+                            .chain(items -> io.smallrye.mutiny.Multi.createFrom().iterable(mine)
+                                    .onItem().transformToUniAndConcatenate(p -> insertLinks(tx, p.task(), p.rules(),
+                                            p.page()).onItem().transform(n -> java.util.Map.entry(p.task().id(), n)))
+                                    .collect().asMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)
+                                    .chain(links -> countAndAppend(tx, pages, mine, items, links)));
+                }));
+    }
+
+    private Uni<List<List<EventEnvelope>>> countAndAppend(io.vertx.mutiny.sqlclient.SqlConnection tx,
+            List<Success> pages, List<Success> mine, java.util.Map<Long, Integer> items,
+            java.util.Map<Long, Integer> links) {
+        java.util.Map<UUID, int[]> done = new java.util.TreeMap<>();
+        java.util.Map<UUID, long[]> itemCount = new java.util.TreeMap<>();
+        java.util.Map<UUID, List<io.trawl.common.event.NewEvent>> events = new java.util.LinkedHashMap<>();
+        java.util.Map<UUID, List<Long>> order = new java.util.LinkedHashMap<>();
+        for (Success p : mine) {
+            UUID job = p.task().jobId();
+            int n = items.getOrDefault(p.task().id(), 0);
+            done.computeIfAbsent(job, k -> new int[1])[0]++;
+            itemCount.computeIfAbsent(job, k -> new long[1])[0] += n;
+            events.computeIfAbsent(job, k -> new java.util.ArrayList<>()).add(Events.taskSucceeded(p.task().id(),
+                    p.task().url(), p.page().httpStatus(), n, links.getOrDefault(p.task().id(), 0),
+                    p.page().durationMs(), p.page().bytes()));
+            order.computeIfAbsent(job, k -> new java.util.ArrayList<>()).add(p.task().id());
+        }
+        Uni<Void> count = done.isEmpty() ? Uni.createFrom().voidItem()
+                : tasks.countDoneAll(tx, List.copyOf(done.keySet()), done.values().stream().map(a -> a[0]).toList(),
+                        itemCount.values().stream().map(a -> a[0]).toList());
+        return count.chain(() -> appendPerJob(tx, events)).onItem().transform(stored -> {
+            java.util.Map<Long, EventEnvelope> eventOf = new java.util.HashMap<>();
+            order.forEach((job, ids) -> {
+                for (int i = 0; i < ids.size(); i++) {
+                    eventOf.put(ids.get(i), stored.get(job).get(i));
+                }
+            });
+            java.util.Set<Success> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            written.addAll(mine);
+            return pages.stream().map(p -> written.contains(p) ? List.of(eventOf.get(p.task().id()))
+                    : List.<EventEnvelope>of()).toList();
+        });
+    }
+
+    /** Appends each job's events (jobs in id order: they are locked already), one reservation per job. */
+    private static Uni<java.util.Map<UUID, List<EventEnvelope>>> appendPerJob(
+            io.vertx.mutiny.sqlclient.SqlConnection tx, java.util.Map<UUID, List<io.trawl.common.event.NewEvent>> events) {
+        java.util.Map<UUID, List<EventEnvelope>> stored = new java.util.HashMap<>();
+        return io.smallrye.mutiny.Multi.createFrom().iterable(new java.util.TreeMap<>(events).entrySet())
+                .onItem().transformToUniAndConcatenate(e -> EventLog.append(tx, e.getKey(), e.getValue())
+                        .invoke(list -> stored.put(e.getKey(), list)))
+                .collect().last()
+                .onItem().transform(ignored -> stored);
+    }
+
     private Uni<Integer> insertLinks(io.vertx.mutiny.sqlclient.SqlConnection tx, ClaimedTask task, JobRules rules,
             PageOutcome page) {
         if (page.links().isEmpty() || task.depth() >= rules.page().maxDepth()) {

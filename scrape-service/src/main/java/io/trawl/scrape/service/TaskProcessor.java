@@ -50,7 +50,15 @@ public class TaskProcessor {
     private final ScrapeMetrics metrics;
     private final WorkerIdentity worker;
     private final Duration dbRetryTimeout;
+    private final GroupCommit<TaskMessage, TaskLedger.Claim> claims;
+    private final GroupCommit<TaskLedger.Success, List<EventEnvelope>> successes;
     private volatile boolean stopping;
+
+    /**
+     * Most claims, and most page outcomes, committed in one transaction (group commit: what arrives while a
+     * transaction runs goes into the next one). The largest per-host concurrency a job may ask for.
+     */
+    static final int GROUP_COMMIT_MAX = io.trawl.common.spec.LimitsSpec.MAX_PER_HOST_CONCURRENCY;
 
     public TaskProcessor(TaskLedger ledger, SpecCache specs, PageWork pages, LeaseKeeper leases,
             InFlightTasks inFlight, HostFeedback feedback, EventPublisher events, ScrapeMetrics metrics,
@@ -65,6 +73,10 @@ public class TaskProcessor {
         this.metrics = metrics;
         this.worker = worker;
         this.dbRetryTimeout = config.worker().dbRetryTimeout();
+        this.claims = new GroupCommit<>(GROUP_COMMIT_MAX, messages -> ledger.claimAll(messages, worker.id()),
+                message -> ledger.claim(message, worker.id()), DbFailures::isTransient);
+        this.successes = new GroupCommit<>(GROUP_COMMIT_MAX, ledger::succeedAll,
+                page -> ledger.succeed(page.task(), page.rules(), page.page()), DbFailures::isTransient);
     }
 
     /** Stop claiming: messages that arrive from now on are held (redelivered to another pod). */
@@ -86,7 +98,7 @@ public class TaskProcessor {
             return Uni.createFrom().item(Disposition.REJECT);
         }
         InFlightTasks.Ticket ticket = inFlight.open(message.taskId(), message.jobId());
-        return withDbRetry(() -> ledger.claim(message, worker.id()))
+        return withDbRetry(() -> claims.submit(message))
                 .onItem().transformToUni(claim -> {
                     publish(claim.events());
                     if (claim.task().isEmpty()) {
@@ -145,7 +157,7 @@ public class TaskProcessor {
         List<String> items = fetched.page().items().stream().map(TaskLedger::itemJson).toList();
         TaskLedger.PageOutcome outcome = new TaskLedger.PageOutcome(response.url(), response.status(),
                 response.wireBytes(), response.elapsed().toMillis(), items, fetched.page().links());
-        return withDbRetry(() -> ledger.succeed(task, rules, outcome))
+        return withDbRetry(() -> successes.submit(new TaskLedger.Success(task, rules, outcome)))
                 .onItem().transform(committed -> {
                     publish(committed);
                     if (committed.isEmpty()) {
