@@ -145,8 +145,11 @@ public class AmqpConsumers {
         return connects.get();
     }
 
-    /** Closes every channel and the connection: unsettled deliveries go back to the queue. */
-    public void close() {
+    /** Closes every channel and the connection: unsettled deliveries go back to the queue. Idempotent. */
+    public synchronized void close() {
+        if (io.isShutdown()) {
+            return;
+        }
         stopping = true;
         io.execute(() -> {
             Connection conn = connection;
