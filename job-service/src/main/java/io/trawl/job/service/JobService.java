@@ -67,6 +67,10 @@ public class JobService {
             return Uni.createFrom().failure(ProblemException.badParameter("Idempotency-Key",
                     "must be 1-255 visible ASCII characters"));
         }
+        if (idempotencyKey != null && reserved(idempotencyKey)) {
+            return Uni.createFrom().failure(ProblemException.badParameter("Idempotency-Key",
+                    "must not start with \"" + ScheduleFirer.KEY_PREFIX + "\" (reserved for schedule fires)"));
+        }
         JobSpec spec;
         try {
             spec = JobSpecParser.parse(parseJson(body));
@@ -82,6 +86,11 @@ public class JobService {
                         dispatchLoop.wakeUp();
                     }
                 });
+    }
+
+    /** Keys of the schedule fires' namespace, in any letter case (a client key there could take a fire's job). */
+    static boolean reserved(String idempotencyKey) {
+        return idempotencyKey.regionMatches(true, 0, ScheduleFirer.KEY_PREFIX, 0, ScheduleFirer.KEY_PREFIX.length());
     }
 
     public Uni<JobRecord> get(String tenant, UUID id) {
