@@ -105,6 +105,11 @@ public class JobService {
         return pool.withTransaction(tx -> jobs.lock(tx, tenant, id)
                         .onItem().transformToUni(found -> {
                             JobRecord job = found.orElseThrow(() -> notFound(id));
+                            if (job.purgedAt() != null && (command == JobCommand.RETRY || command == JobCommand.RESUME)) {
+                                // under the row lock: retention marked it purged first (RetentionCleaner)
+                                throw ProblemException.conflict("job " + id + " was purged by retention at "
+                                        + job.purgedAt() + " (its results and events are deleted); submit it again");
+                            }
                             Transition decision = JobStateMachine.decide(job.status(), command,
                                     job.startedAt() != null, job.tasksFailed());
                             if (decision instanceof Transition.Illegal illegal) {
