@@ -39,6 +39,8 @@ public final class JobSpecParser {
     private static final Set<String> FIELD_SPEC_FIELDS = Set.of("selector", "attr");
     private static final Set<String> LIMITS_FIELDS = Set.of("perHostConcurrency", "perHostDelayMs", "timeoutMs",
             "maxBytes", "maxAttempts");
+    /** jsoup's regex-taking selector parts (case-insensitive, as jsoup reads them). */
+    private static final Pattern REGEX_SELECTOR = Pattern.compile("(?i):matches|~=");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern ATTR_NAME = Pattern.compile("[A-Za-z_:][-A-Za-z0-9_:.]{0,63}");
@@ -360,19 +362,31 @@ public final class JobSpecParser {
     private boolean selectorCheck(String selector, String path) {
         try {
             QueryParser.parse(selector);
-            return true;
         } catch (IllegalArgumentException | IllegalStateException e) {
             error(path, "is not a valid CSS selector: " + e.getMessage());
             return false;
         }
+        if (REGEX_SELECTOR.matcher(selector).find()) {
+            error(path, "uses a regular-expression selector (:matches, :matchesOwn, :matchesWholeText, "
+                    + ":matchesWholeOwnText or [attr~=regex]); these run on a backtracking engine and are not "
+                    + "allowed: use :contains/:containsOwn, attribute selectors, or extract.on / crawl.include");
+            return false;
+        }
+        return true;
     }
 
+    /**
+     * Every user pattern must compile with RE2/J, the linear-time engine the workers match with: no
+     * backreferences, lookahead or lookbehind, possessive or atomic groups, and repetition counts up to 1000.
+     */
     private boolean regexCheck(String regex, String path) {
         try {
-            Pattern.compile(regex);
+            com.google.re2j.Pattern.compile(regex);
             return true;
-        } catch (PatternSyntaxException e) {
-            error(path, "is not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            error(path, "is not a regular expression the linear-time engine (RE2 syntax: no backreferences, "
+                    + "lookaround or possessive/atomic groups; repetition counts up to 1000) can run: "
+                    + e.getDescription());
             return false;
         }
     }

@@ -7,7 +7,7 @@ import io.trawl.common.spec.JobSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * A job spec's extract and crawl blocks, compiled once per job (regexes) and shared by every page of it.
