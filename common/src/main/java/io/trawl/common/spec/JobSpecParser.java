@@ -171,6 +171,10 @@ public final class JobSpecParser {
             }
         }
         SeedTemplate template = new SeedTemplate(url, params);
+        if (placeholders.containsAll(params.keySet()) && params.keySet().containsAll(placeholders)
+                && !expansionsFit(template)) {
+            return template;
+        }
         if (placeholders.containsAll(params.keySet()) && params.keySet().containsAll(placeholders)) {
             String first = SeedExpander.expandFirst(template);
             if (CanonicalUrl.of(first).isEmpty()) {
@@ -178,6 +182,43 @@ public final class JobSpecParser {
             }
         }
         return template;
+    }
+
+    /**
+     * Bounds every expansion's length before any is built: the longest expansion is the template with each
+     * placeholder occurrence replaced by that parameter's longest encoded value. Over
+     * {@link CanonicalUrl#MAX_LENGTH} is an error on the parameter that adds the most (an expansion that long
+     * would otherwise be dropped silently, after building up to {@code count × length} characters).
+     */
+    private boolean expansionsFit(SeedTemplate template) {
+        long longest = template.url().length();
+        String worst = null;
+        long worstAdds = Long.MIN_VALUE;
+        long worstLength = 0;
+        int worstUses = 0;
+        for (Map.Entry<String, List<String>> e : template.params().entrySet()) {
+            String placeholder = "{" + e.getKey() + "}";
+            int uses = SeedExpander.occurrences(template.url(), placeholder);
+            long valueLength = 0;
+            for (String value : e.getValue()) {
+                valueLength = Math.max(valueLength, SeedExpander.encodedLength(value));
+            }
+            long adds = uses * (valueLength - placeholder.length());
+            longest += adds;
+            if (adds > worstAdds) {
+                worst = e.getKey();
+                worstAdds = adds;
+                worstLength = valueLength;
+                worstUses = uses;
+            }
+        }
+        if (longest <= CanonicalUrl.MAX_LENGTH) {
+            return true;
+        }
+        error("seedTemplate.params." + worst, "its longest value (" + worstLength + " characters URL-encoded, used "
+                + worstUses + " time(s) in seedTemplate.url) makes the longest expansion " + longest
+                + " characters, more than " + CanonicalUrl.MAX_LENGTH);
+        return false;
     }
 
     private CrawlSpec crawl(JsonNode node) {

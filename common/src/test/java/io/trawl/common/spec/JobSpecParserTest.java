@@ -110,6 +110,26 @@ class JobSpecParserTest {
     }
 
     @Test
+    void aTemplateWhoseExpansionsWouldBeTooLongIsRejectedUpFrontNamingTheParameter() {
+        String url = "https://a.example/" + "{q}".repeat(300) + "?p={p}";
+        String longValue = "\u00e9".repeat(400); // 2,400 characters once encoded
+        List<FieldError> errors = errors("""
+                {"name": "n", "seeds": [], "seedTemplate": {"url": "%s",
+                 "params": {"q": ["a", "%s"], "p": ["1", "2"]}}, "crawl": {"maxPages": 1000}}
+                """.formatted(url, longValue));
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("seedTemplate.params.q");
+            assertThat(e.message()).contains("more than 2048");
+        });
+        // the same template with short values is fine, and every expansion is kept
+        JobSpec ok = parse("""
+                {"name": "n", "seeds": [], "seedTemplate": {"url": "https://a.example/{q}/{q}?p={p}",
+                 "params": {"q": ["a", "b"], "p": ["1", "2"]}}}
+                """);
+        assertThat(SeedExpander.expand(ok)).hasSize(4);
+    }
+
+    @Test
     void requiresSomeSeed() {
         assertThat(errors("{\"name\":\"x\"}")).extracting(FieldError::field).containsExactly("seeds");
         assertThat(errors("{\"name\":\"x\",\"seeds\":[]}")).extracting(FieldError::field).containsExactly("seeds");
