@@ -204,4 +204,49 @@ class ReaperTest {
                 .body("purgedAt", org.hamcrest.Matchers.notNullValue()).body("status", org.hamcrest.Matchers.equalTo("completed"));
         assertThat(retention.purgeOnce().await().atMost(Duration.ofSeconds(60))).isZero();
     }
+
+    @Test
+    void retentionReChecksUnderTheJobLockSoARetryThatCommitsFirstWins() throws Exception {
+        UUID job = create(Specs.simple("raced"));
+        long t = taskIds(job).get(0);
+        db.update("INSERT INTO trawl.items (job_id, task_id, url, ordinal, data) SELECT $1, $2, 'u', g, '{}' "
+                + "FROM generate_series(1, 50) g", job, t);
+        db.update("UPDATE trawl.jobs SET status = 'failed', finished_at = now() - interval '40 days' WHERE id = $1", job);
+        long events = db.count("SELECT count(*) FROM trawl.job_events WHERE job_id = $1", job);
+
+        // a retry is under way: it holds the job row and will commit the job running again
+        io.vertx.mutiny.sqlclient.SqlConnection retry = db.pool().getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            retry.query("BEGIN").execute().await().atMost(Duration.ofSeconds(10));
+            retry.preparedQuery("SELECT id FROM trawl.jobs WHERE id = $1 FOR UPDATE")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(job)).await().atMost(Duration.ofSeconds(10));
+            java.util.concurrent.CompletableFuture<Integer> purge = retention.purgeOnce().subscribeAsCompletionStage();
+            // retention reaches the job row and waits for the retry's lock
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> db.count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") > 0);
+            retry.preparedQuery("UPDATE trawl.jobs SET status = 'running', finished_at = NULL WHERE id = $1")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(job)).await().atMost(Duration.ofSeconds(10));
+            retry.query("COMMIT").execute().await().atMost(Duration.ofSeconds(10));
+            assertThat(purge.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        } finally {
+            retry.close().await().atMost(Duration.ofSeconds(10));
+        }
+        assertThat(db.count("SELECT count(*) FROM trawl.items WHERE job_id = $1", job)).isEqualTo(50);
+        assertThat(db.count("SELECT count(*) FROM trawl.job_events WHERE job_id = $1", job)).isEqualTo(events);
+        assertThat(db.count("SELECT count(*) FROM trawl.jobs WHERE id = $1 AND purged_at IS NULL", job)).isOne();
+    }
+
+    @Test
+    void aRetryAfterRetentionPurgedTheJobIsRefusedAndChangesNothing() {
+        UUID job = create(Specs.simple("purged"));
+        db.update("UPDATE trawl.jobs SET status = 'failed', tasks_failed = 1, finished_at = now() - interval '40 days' "
+                + "WHERE id = $1", job);
+        db.update("UPDATE trawl.tasks SET state = 'failed' WHERE job_id = $1", job);
+        assertThat(retention.purgeOnce().await().atMost(Duration.ofSeconds(60))).isEqualTo(1);
+        given().auth().oauth2("test-key").post("/api/v1/jobs/" + job + "/retry").then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("purged by retention"));
+        assertThat(db.count("SELECT count(*) FROM trawl.jobs WHERE id = $1 AND status = 'failed'", job)).isOne();
+        assertThat(db.count("SELECT count(*) FROM trawl.job_events WHERE job_id = $1", job)).isZero();
+    }
 }

@@ -188,6 +188,55 @@ class ScheduleTest {
     }
 
     @Test
+    void clientIdempotencyKeysInTheScheduleNamespaceAreRejected() {
+        UUID id = create(schedule("0 * * * * ?", "UTC", "PT10M", "skip"));
+        Instant first = nextFire(id);
+        for (String key : List.of("schedule:" + id + ":" + first, "Schedule:anything")) {
+            given().auth().oauth2("test-key").contentType("application/json").header("Idempotency-Key", key)
+                    .body(TEMPLATE).post("/api/v1/jobs")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("reserved for schedule fires"));
+        }
+        assertThat(db.count("SELECT count(*) FROM trawl.jobs")).isZero();
+        // the fire itself still gets its own job
+        assertThat(fire(first)).isEqualTo(1);
+    }
+
+    @Test
+    void oneFailingScheduleIsRecordedAsAFailedRunAndTheOthersStillFire() {
+        UUID broken = create(schedule("0 * * * * ?", "UTC", "PT10M", "skip"));
+        UUID healthy = create(schedule("0 * * * * ?", "UTC", "PT10M", "skip"));
+        Instant first = nextFire(healthy);
+        // the broken one is due first (handled first) and its stored template no longer parses
+        db.update("UPDATE trawl.schedules SET template = '{\"seeds\": 42}'::json, next_fire_at = $2 WHERE id = $1",
+                broken, first.minusSeconds(60).atOffset(java.time.ZoneOffset.UTC));
+        assertThat(fire(first.plusSeconds(1))).isEqualTo(1);
+        assertThat(jobs(healthy)).hasSize(1);
+        assertThat(jobs(broken)).isEmpty();
+        assertThat(runs(broken)).singleElement().satisfies(run -> {
+            assertThat(run.getString("outcome")).isEqualTo("failed");
+            assertThat(run.getString("reason")).contains("could not handle this fire");
+        });
+        // advanced past now: the next tick does not fail on it again
+        assertThat(nextFire(broken)).isEqualTo(first.plusSeconds(60));
+        assertThat(fire(first.plusSeconds(2))).isZero();
+        assertThat(runs(broken)).hasSize(1);
+    }
+
+    @Test
+    void afterLongDowntimeOfAnEverySecondCronTheLatestDueTimeStillRuns() {
+        UUID id = create(schedule("* * * * * ?", "UTC", "PT5M", "allow"));
+        Instant first = nextFire(id);
+        Instant now = first.plus(Duration.ofHours(4)); // 14,400 due times
+        assertThat(fire(now)).isEqualTo(1);
+        assertThat(jobs(id)).singleElement()
+                .satisfies(j -> assertThat(j.getOffsetDateTime("fire_time").toInstant()).isEqualTo(now));
+        assertThat(runs(id)).extracting(r -> r.getString("outcome")).containsExactly("missed", "fired");
+        assertThat(runs(id).get(0).getString("reason")).startsWith("at least 10000 due time(s)");
+        assertThat(nextFire(id)).isEqualTo(now.plusSeconds(1));
+    }
+
+    @Test
     void daylightSavingNightFiresOnceAtTheEndOfTheGap() {
         UUID id = create(schedule("0 30 2 * * ?", "Europe/Berlin", "PT5M", "allow"));
         db.update("UPDATE trawl.schedules SET next_fire_at = '2026-03-29T01:00:00Z' WHERE id = $1", id);

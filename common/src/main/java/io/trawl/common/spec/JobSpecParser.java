@@ -41,6 +41,8 @@ public final class JobSpecParser {
             "maxBytes", "maxAttempts", "maxItemsPerPage", "maxFieldBytes", "maxLinksPerPage", "maxExtractedBytes");
     private static final Set<String> BROWSER_FIELDS = Set.of("waitFor", "waitMs", "blockResources", "viewport");
     private static final Set<String> VIEWPORT_FIELDS = Set.of("width", "height");
+    /** jsoup's regex-taking selector parts (case-insensitive, as jsoup reads them). */
+    private static final Pattern REGEX_SELECTOR = Pattern.compile("(?i):matches|~=");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern ATTR_NAME = Pattern.compile("[A-Za-z_:][-A-Za-z0-9_:.]{0,63}");
@@ -173,6 +175,10 @@ public final class JobSpecParser {
             }
         }
         SeedTemplate template = new SeedTemplate(url, params);
+        if (placeholders.containsAll(params.keySet()) && params.keySet().containsAll(placeholders)
+                && !expansionsFit(template)) {
+            return template;
+        }
         if (placeholders.containsAll(params.keySet()) && params.keySet().containsAll(placeholders)) {
             String first = SeedExpander.expandFirst(template);
             if (CanonicalUrl.of(first).isEmpty()) {
@@ -180,6 +186,43 @@ public final class JobSpecParser {
             }
         }
         return template;
+    }
+
+    /**
+     * Bounds every expansion's length before any is built: the longest expansion is the template with each
+     * placeholder occurrence replaced by that parameter's longest encoded value. Over
+     * {@link CanonicalUrl#MAX_LENGTH} is an error on the parameter that adds the most (an expansion that long
+     * would otherwise be dropped silently, after building up to {@code count × length} characters).
+     */
+    private boolean expansionsFit(SeedTemplate template) {
+        long longest = template.url().length();
+        String worst = null;
+        long worstAdds = Long.MIN_VALUE;
+        long worstLength = 0;
+        int worstUses = 0;
+        for (Map.Entry<String, List<String>> e : template.params().entrySet()) {
+            String placeholder = "{" + e.getKey() + "}";
+            int uses = SeedExpander.occurrences(template.url(), placeholder);
+            long valueLength = 0;
+            for (String value : e.getValue()) {
+                valueLength = Math.max(valueLength, SeedExpander.encodedLength(value));
+            }
+            long adds = uses * (valueLength - placeholder.length());
+            longest += adds;
+            if (adds > worstAdds) {
+                worst = e.getKey();
+                worstAdds = adds;
+                worstLength = valueLength;
+                worstUses = uses;
+            }
+        }
+        if (longest <= CanonicalUrl.MAX_LENGTH) {
+            return true;
+        }
+        error("seedTemplate.params." + worst, "its longest value (" + worstLength + " characters URL-encoded, used "
+                + worstUses + " time(s) in seedTemplate.url) makes the longest expansion " + longest
+                + " characters, more than " + CanonicalUrl.MAX_LENGTH);
+        return false;
     }
 
     private CrawlSpec crawl(JsonNode node) {
@@ -435,19 +478,31 @@ public final class JobSpecParser {
     private boolean selectorCheck(String selector, String path) {
         try {
             QueryParser.parse(selector);
-            return true;
         } catch (IllegalArgumentException | IllegalStateException e) {
             error(path, "is not a valid CSS selector: " + e.getMessage());
             return false;
         }
+        if (REGEX_SELECTOR.matcher(selector).find()) {
+            error(path, "uses a regular-expression selector (:matches, :matchesOwn, :matchesWholeText, "
+                    + ":matchesWholeOwnText or [attr~=regex]); these run on a backtracking engine and are not "
+                    + "allowed: use :contains/:containsOwn, attribute selectors, or extract.on / crawl.include");
+            return false;
+        }
+        return true;
     }
 
+    /**
+     * Every user pattern must compile with RE2/J, the linear-time engine the workers match with: no
+     * backreferences, lookahead or lookbehind, possessive or atomic groups, and repetition counts up to 1000.
+     */
     private boolean regexCheck(String regex, String path) {
         try {
-            Pattern.compile(regex);
+            com.google.re2j.Pattern.compile(regex);
             return true;
-        } catch (PatternSyntaxException e) {
-            error(path, "is not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            error(path, "is not a regular expression the linear-time engine (RE2 syntax: no backreferences, "
+                    + "lookaround or possessive/atomic groups; repetition counts up to 1000) can run: "
+                    + e.getDescription());
             return false;
         }
     }

@@ -64,6 +64,20 @@ public final class SeedExpander {
         return urls;
     }
 
+    /** How many times {@code placeholder} occurs in {@code url} (non-overlapping, as {@code replace} does). */
+    static int occurrences(String url, String placeholder) {
+        int n = 0;
+        for (int i = url.indexOf(placeholder); i >= 0; i = url.indexOf(placeholder, i + placeholder.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The length of {@code value} once encoded into a URL as the expansion encodes it. */
+    static int encodedLength(String value) {
+        return encode(value).length();
+    }
+
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }

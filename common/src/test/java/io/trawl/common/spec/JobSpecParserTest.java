@@ -80,6 +80,56 @@ class JobSpecParserTest {
     }
 
     @Test
+    void patternsTheLinearTimeEngineCannotRunAreRejectedWithTheReason() {
+        List<FieldError> errors = errors("""
+                {"name": "n", "seeds": ["https://a.example/"],
+                 "crawl": {"include": ["(a)\\\\1", "^/ok/"], "exclude": ["foo(?=bar)", "x{1001}"]},
+                 "extract": {"on": "(?<=/p/)\\\\d+", "fields": {"t": "h1"}}}
+                """);
+        assertThat(errors).extracting(FieldError::field)
+                .containsExactlyInAnyOrder("crawl.include[0]", "crawl.exclude[0]", "crawl.exclude[1]", "extract.on");
+        assertThat(errors).allSatisfy(e -> assertThat(e.message()).contains("linear-time engine"));
+        // catastrophic for a backtracking engine, linear for RE2: accepted
+        JobSpec ok = parse("""
+                {"name": "n", "seeds": ["https://a.example/"], "crawl": {"include": ["(.*a){12}$"]}}
+                """);
+        assertThat(ok.crawl().include()).containsExactly("(.*a){12}$");
+    }
+
+    @Test
+    void regexSelectorsAreRejected() {
+        List<FieldError> errors = errors("""
+                {"name": "n", "seeds": ["https://a.example/"],
+                 "crawl": {"follow": ["a:matches((a+)+$)", "a[href~=x]"]},
+                 "extract": {"item": "div:matchesOwn(x)", "fields": {"t": "h1:matchesWholeText(y)",
+                             "u": {"selector": "p:matchesWholeOwnText(z)", "attr": "id"}, "ok": "p:contains(a)"}}}
+                """);
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("crawl.follow[0]",
+                "crawl.follow[1]", "extract.item", "extract.fields.t", "extract.fields.u.selector");
+        assertThat(errors).allSatisfy(e -> assertThat(e.message()).contains("regular-expression selector"));
+    }
+
+    @Test
+    void aTemplateWhoseExpansionsWouldBeTooLongIsRejectedUpFrontNamingTheParameter() {
+        String url = "https://a.example/" + "{q}".repeat(300) + "?p={p}";
+        String longValue = "\u00e9".repeat(400); // 2,400 characters once encoded
+        List<FieldError> errors = errors("""
+                {"name": "n", "seeds": [], "seedTemplate": {"url": "%s",
+                 "params": {"q": ["a", "%s"], "p": ["1", "2"]}}, "crawl": {"maxPages": 1000}}
+                """.formatted(url, longValue));
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("seedTemplate.params.q");
+            assertThat(e.message()).contains("more than 2048");
+        });
+        // the same template with short values is fine, and every expansion is kept
+        JobSpec ok = parse("""
+                {"name": "n", "seeds": [], "seedTemplate": {"url": "https://a.example/{q}/{q}?p={p}",
+                 "params": {"q": ["a", "b"], "p": ["1", "2"]}}}
+                """);
+        assertThat(SeedExpander.expand(ok)).hasSize(4);
+    }
+
+    @Test
     void requiresSomeSeed() {
         assertThat(errors("{\"name\":\"x\"}")).extracting(FieldError::field).containsExactly("seeds");
         assertThat(errors("{\"name\":\"x\",\"seeds\":[]}")).extracting(FieldError::field).containsExactly("seeds");

@@ -9,13 +9,14 @@ import io.trawl.common.json.WireJson;
 /**
  * The control messages of a feed, next to the event envelopes. An envelope always has a {@code seq}; a
  * control message never has one, and its {@code type} is one of {@code replayed}, {@code resync},
- * {@code error}.
+ * {@code error}, {@code gone}.
  */
 public final class FeedMessages {
 
     public static final String REPLAYED = "replayed";
     public static final String RESYNC = "resync";
     public static final String ERROR = "error";
+    public static final String GONE = "gone";
 
     private FeedMessages() {
     }
@@ -41,6 +42,19 @@ public final class FeedMessages {
     @RegisterForReflection
     @JsonPropertyOrder({"type", "problem"})
     public record Error(String type, Problem problem) {
+    }
+
+    /**
+     * The replay asked for events retention deleted; the connection closes right after. {@code earliestSeq} is
+     * the first event still stored after {@code after}, absent when the job's whole history is gone.
+     */
+    @RegisterForReflection
+    @JsonPropertyOrder({"type", "jobId", "after", "earliestSeq", "problem"})
+    public record Gone(String type, String jobId, long after, Long earliestSeq, Problem problem) {
+    }
+
+    public static String gone(String jobId, long after, Long earliestSeq, Problem problem) {
+        return WireJson.encodeString(new Gone(GONE, jobId, after, earliestSeq, problem));
     }
 
     public static String replayed(String jobId, long after, String status, boolean terminal) {

@@ -52,7 +52,10 @@ public class FeedService {
                 .orElseThrow(() -> ProblemException.notFound("no job " + id)));
     }
 
-    /** Validates a job subscription: {@code afterField} names the parameter {@code afterRaw} came from. */
+    /**
+     * Validates a job subscription: {@code afterField} names the parameter {@code afterRaw} came from. Fails with
+     * {@link HistoryGone} when retention deleted the events the replay would start with.
+     */
     public Uni<JobFeedStart> accept(String tenant, String jobId, String afterField, String afterRaw) {
         UUID id;
         long after;
@@ -62,9 +65,19 @@ public class FeedService {
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
-        return job(tenant, id).onItem().transform(job -> {
+        return job(tenant, id).chain(job -> {
             FeedParams.requireKnown(afterField, after, job.eventSeq());
-            return new JobFeedStart(job, after);
+            if (after >= job.eventSeq()) {
+                return Uni.createFrom().item(new JobFeedStart(job, after));
+            }
+            return events.after(id, after, 1).onItem().transform(first -> {
+                HistoryGone gone = HistoryGone.check(id, after, job.eventSeq(),
+                        first.isEmpty() ? null : first.get(0).seq());
+                if (gone != null) {
+                    throw gone;
+                }
+                return new JobFeedStart(job, after);
+            });
         });
     }
 

@@ -20,12 +20,20 @@ public class ReplayService {
         this.metrics = metrics;
     }
 
-    /** Events {@code seq > after} of the tenant's job, at most {@code limit}. */
+    /**
+     * Events {@code seq > after} of the tenant's job, at most {@code limit}; fails with {@link HistoryGone}
+     * when retention deleted events from {@code after + 1} on.
+     */
     public Uni<EventPage> page(String tenant, UUID id, long after, int limit) {
         return feeds.job(tenant, id).chain(job -> {
             FeedParams.requireKnown("after", after, job.eventSeq());
             metrics.restRead();
             return events.after(id, after, limit).onItem().transform(items -> {
+                HistoryGone gone = HistoryGone.check(id, after, job.eventSeq(),
+                        items.isEmpty() ? null : items.get(0).seq());
+                if (gone != null) {
+                    throw gone;
+                }
                 long next = items.isEmpty() ? after : items.get(items.size() - 1).seq();
                 return new EventPage(id, job.status().wire(), job.status().terminal(), after, items, next,
                         next < job.eventSeq());

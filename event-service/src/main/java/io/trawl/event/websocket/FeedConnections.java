@@ -9,6 +9,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.trawl.web.Problem;
 import io.trawl.web.ProblemException;
 import io.trawl.event.feed.FeedMessages;
+import io.trawl.event.service.HistoryGone;
 import io.trawl.event.feed.FeedSubscriber;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -56,10 +57,16 @@ public class FeedConnections {
         }
     }
 
-    /** The subscription was refused: an error message with the problem, then close with 4000 + status. */
+    /**
+     * The subscription was refused: an error message with the problem (a {@code gone} message when retention
+     * deleted the history asked for), then close with 4000 + status.
+     */
     void refuse(WebSocketConnection connection, ProblemException problem) {
         Problem body = problem.toProblem(connection.handshakeRequest().path());
-        connection.sendText(FeedMessages.error(body))
+        String message = problem instanceof HistoryGone gone
+                ? FeedMessages.gone(gone.jobId().toString(), gone.after(), gone.earliestSeq(), body)
+                : FeedMessages.error(body);
+        connection.sendText(message)
                 .chain(() -> connection.close(new CloseReason(REFUSED_BASE + problem.status(), body.title())))
                 .subscribe().with(ok -> {
                 }, failure -> Log.debugf("refusing %s: %s", connection.id(), failure.toString()));

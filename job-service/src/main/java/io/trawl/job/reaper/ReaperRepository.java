@@ -116,9 +116,27 @@ public class ReaperRepository {
                 .execute(Tuple.of(jobId, seq)).replaceWithVoid();
     }
 
+    /** Jobs whose purge started but did not finish (first), then finished jobs past the retention period. */
     public Uni<List<UUID>> jobsPastRetention(Duration period, int limit) {
-        return ids(pool, "SELECT id FROM trawl.jobs WHERE finished_at < now() - $1 * interval '1 millisecond' "
-                + "AND purged_at IS NULL ORDER BY finished_at LIMIT $2", Tuple.of(period.toMillis(), limit));
+        return ids(pool, "(SELECT id FROM trawl.jobs WHERE purge_pending LIMIT $2) UNION ALL "
+                + "(SELECT id FROM trawl.jobs WHERE finished_at < now() - $1 * interval '1 millisecond' "
+                + "AND purged_at IS NULL ORDER BY finished_at LIMIT $2) LIMIT $2", Tuple.of(period.toMillis(), limit));
+    }
+
+    /**
+     * Starts the job's purge: one statement that locks the job row and re-checks, on its latest version, that
+     * the job is still finished past the retention period (a retry or resume committed meanwhile makes it not
+     * so) or that an earlier purge of it did not finish; marks it {@code purged_at}, {@code purge_pending}.
+     * A control call holds the same row lock and refuses a purged job, so the two never interleave.
+     *
+     * @return whether the purge may proceed
+     */
+    public Uni<Boolean> startPurge(UUID jobId, Duration period) {
+        return pool.preparedQuery("UPDATE trawl.jobs SET purged_at = COALESCE(purged_at, now()), purge_pending = true "
+                        + "WHERE id = $1 AND (purge_pending OR (purged_at IS NULL "
+                        + "AND status IN ('completed', 'failed', 'killed') "
+                        + "AND finished_at < now() - $2 * interval '1 millisecond')) RETURNING id")
+                .execute(Tuple.of(jobId, period.toMillis())).onItem().transform(rows -> rows.rowCount() == 1);
     }
 
     /** Deletes up to {@code batch} items of the job; returns how many. */
@@ -135,8 +153,9 @@ public class ReaperRepository {
                 .execute(Tuple.of(jobId, batch)).onItem().transform(rows -> rows.rowCount());
     }
 
+    /** The purge of the job deleted everything: it is done. */
     public Uni<Void> markPurged(UUID jobId) {
-        return pool.preparedQuery("UPDATE trawl.jobs SET purged_at = now() WHERE id = $1")
+        return pool.preparedQuery("UPDATE trawl.jobs SET purge_pending = false WHERE id = $1")
                 .execute(Tuple.of(jobId)).replaceWithVoid();
     }
 

@@ -34,15 +34,22 @@ public class RetentionCleaner {
     public Uni<Integer> purgeOnce() {
         return repository.jobsPastRetention(config.period(), 100)
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
-                .onItem().transformToUniAndConcatenate(id -> purge(id).replaceWith(1))
+                .onItem().transformToUniAndConcatenate(id -> purge(id))
                 .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue));
     }
 
-    private Uni<Void> purge(UUID jobId) {
-        return drain(() -> repository.deleteItems(jobId, config.batchSize()))
-                .chain(() -> drain(() -> repository.deleteEvents(jobId, config.batchSize())))
-                .chain(() -> repository.markPurged(jobId))
-                .invoke(() -> Log.debugf("purged results and events of job %s", jobId));
+    /**
+     * Marks the job purged under its row lock after re-checking it is still finished past retention (a retry
+     * that committed first wins; one that comes later is refused because the job is purged), then deletes in
+     * batches; an interrupted purge is resumed by the next round ({@code purge_pending}).
+     */
+    private Uni<Integer> purge(UUID jobId) {
+        return repository.startPurge(jobId, config.period()).chain(started -> !started
+                ? Uni.createFrom().item(0).invoke(() -> Log.debugf("job %s is no longer past retention", jobId))
+                : drain(() -> repository.deleteItems(jobId, config.batchSize()))
+                        .chain(() -> drain(() -> repository.deleteEvents(jobId, config.batchSize())))
+                        .chain(() -> repository.markPurged(jobId))
+                        .invoke(() -> Log.debugf("purged results and events of job %s", jobId)).replaceWith(1));
     }
 
     private Uni<Void> drain(java.util.function.Supplier<Uni<Integer>> batch) {

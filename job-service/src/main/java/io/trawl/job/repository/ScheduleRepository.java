@@ -105,6 +105,19 @@ public class ScheduleRepository {
                 .onItem().transform(ScheduleRepository::first);
     }
 
+    /** Locks a schedule whose handling failed (skipping it when another replica holds it now). */
+    public Uni<Optional<ScheduleRecord>> lockForFailure(SqlConnection tx, UUID id) {
+        return tx.preparedQuery("SELECT " + ScheduleRecord.COLUMNS
+                        + " FROM trawl.schedules WHERE id = $1 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(id)).onItem().transform(ScheduleRepository::first);
+    }
+
+    /** The database's clock: every replica judges due times on the same one. */
+    public Uni<Instant> databaseNow() {
+        return pool.query("SELECT now()").execute()
+                .onItem().transform(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant());
+    }
+
     /** Stores the schedule's fire state after a tick or trigger. */
     public Uni<Void> saveFireState(SqlConnection tx, UUID id, Instant nextFire, Instant lastFire, UUID lastJob,
             Instant queuedFire) {

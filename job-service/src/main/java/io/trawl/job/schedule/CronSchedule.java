@@ -63,9 +63,13 @@ public final class CronSchedule {
         return zone;
     }
 
-    /** The first fire time strictly after {@code after}; empty if the expression never fires again. */
+    /**
+     * The first fire time strictly after {@code after}; empty if the expression never fires again. Fire times
+     * are whole seconds (the search starts from {@code after} truncated to its second), so the answer does not
+     * depend on the fraction of a second a caller's instant carries.
+     */
     public Optional<Instant> nextAfter(Instant after) {
-        LocalDateTime local = LocalDateTime.ofInstant(after, zone);
+        LocalDateTime local = LocalDateTime.ofInstant(after, zone).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         for (int i = 0; i < SEARCH_LIMIT; i++) {
             Optional<ZonedDateTime> next = wallClock.nextExecution(local.atZone(ZoneOffset.UTC));
             if (next.isEmpty()) {

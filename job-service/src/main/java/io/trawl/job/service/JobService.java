@@ -68,6 +68,10 @@ public class JobService {
             return Uni.createFrom().failure(new Refusal.InvalidInput("Idempotency-Key",
                     "must be 1-255 visible ASCII characters"));
         }
+        if (idempotencyKey != null && reserved(idempotencyKey)) {
+            return Uni.createFrom().failure(new Refusal.InvalidInput("Idempotency-Key",
+                    "must not start with \"" + ScheduleFirer.KEY_PREFIX + "\" (reserved for schedule fires)"));
+        }
         JobSpec spec;
         try {
             spec = JobSpecParser.parse(parseJson(body));
@@ -83,6 +87,11 @@ public class JobService {
                         dispatchLoop.wakeUp();
                     }
                 });
+    }
+
+    /** Keys of the schedule fires' namespace, in any letter case (a client key there could take a fire's job). */
+    static boolean reserved(String idempotencyKey) {
+        return idempotencyKey.regionMatches(true, 0, ScheduleFirer.KEY_PREFIX, 0, ScheduleFirer.KEY_PREFIX.length());
     }
 
     public Uni<JobRecord> get(String tenant, UUID id) {
@@ -102,6 +111,11 @@ public class JobService {
         return pool.withTransaction(tx -> jobs.lock(tx, tenant, id)
                         .onItem().transformToUni(found -> {
                             JobRecord job = found.orElseThrow(() -> notFound(id));
+                            if (job.purgedAt() != null && (command == JobCommand.RETRY || command == JobCommand.RESUME)) {
+                                // under the row lock: retention marked it purged first (RetentionCleaner)
+                                throw new Refusal.Conflict("job " + id + " was purged by retention at "
+                                        + job.purgedAt() + " (its results and events are deleted); submit it again");
+                            }
                             Transition decision = JobStateMachine.decide(job.status(), command,
                                     job.startedAt() != null, job.tasksFailed());
                             if (decision instanceof Transition.Illegal illegal) {

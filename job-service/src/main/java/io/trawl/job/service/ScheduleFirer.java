@@ -17,13 +17,13 @@ import io.trawl.job.repository.ScheduleRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fires due schedules. Each schedule is handled in its own transaction that holds its row
@@ -41,28 +41,30 @@ public class ScheduleFirer {
     private final EventPublisher events;
     private final DispatchLoop dispatchLoop;
     private final TrawlConfig.Scheduler config;
-    private final Clock clock;
 
     public ScheduleFirer(Pool pool, ScheduleRepository schedules, JobCreator creator, EventPublisher events,
-            DispatchLoop dispatchLoop, TrawlConfig config, Clock clock) {
+            DispatchLoop dispatchLoop, TrawlConfig config) {
         this.pool = pool;
         this.schedules = schedules;
         this.creator = creator;
         this.events = events;
         this.dispatchLoop = dispatchLoop;
         this.config = config.scheduler();
-        this.clock = clock;
     }
 
     @Scheduled(identity = "schedules", every = "{trawl.scheduler.interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return fireDue(clock.instant())
+        return schedules.databaseNow().chain(this::fireDue)
                 .onFailure().invoke(e -> Log.warnf("scheduler tick failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Handles every schedule due at {@code now} (up to the batch size); returns how many jobs it created. */
+    /**
+     * Handles every schedule due at {@code now} (up to the batch size); returns how many jobs it created.
+     * One schedule's failure (any exception) does not end the tick: it becomes a {@code failed} run of that
+     * schedule, which advances to its next due time, and the tick goes on with the next schedule.
+     */
     public Uni<Integer> fireDue(Instant now) {
         return next(now, new ArrayList<>(), 0);
     }
@@ -71,9 +73,15 @@ public class ScheduleFirer {
         if (handled.size() >= config.batchSize()) {
             return Uni.createFrom().item(created);
         }
+        AtomicReference<ScheduleRecord> current = new AtomicReference<>();
         return pool.withTransaction(tx -> schedules.lockNextDue(tx, now, handled)
-                        .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Outcome>empty())
-                                : handle(tx, found.get(), now).map(Optional::of)))
+                        .chain(found -> {
+                            found.ifPresent(current::set);
+                            return found.isEmpty() ? Uni.createFrom().item(Optional.<Outcome>empty())
+                                    : handle(tx, found.get(), now).map(Optional::of);
+                        }))
+                .onFailure(e -> current.get() != null)
+                .recoverWithUni(e -> recordFailure(current.get(), now, e).map(Optional::of))
                 .chain(outcome -> {
                     if (outcome.isEmpty()) {
                         return Uni.createFrom().item(created);
@@ -86,6 +94,66 @@ public class ScheduleFirer {
                     }
                     return next(now, handled, created + o.jobsCreated());
                 });
+    }
+
+    /**
+     * After a schedule's transaction failed (and rolled back): in a new transaction, records a {@code failed}
+     * run for the due time it was handling and advances the schedule past {@code now}, so the failure neither
+     * repeats every tick nor blocks other schedules. A failure to record it is logged, never thrown.
+     */
+    private Uni<Outcome> recordFailure(ScheduleRecord s, Instant now, Throwable error) {
+        Log.warnf(error, "schedule %s (tenant %s) failed; recorded as a failed run", s.id(), s.tenant());
+        String reason = "the scheduler could not handle this fire: " + describe(error);
+        return pool.withTransaction(tx -> schedules.lockForFailure(tx, s.id()).chain(found -> {
+                    if (found.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    ScheduleRecord locked = found.get();
+                    FailedFire failed = failedFire(locked, now);
+                    return schedules.recordRun(tx, locked.id(), failed.fireTime(), "failed", reason, null,
+                                    failed.firstDue(), failed.dueTimes())
+                            .chain(() -> schedules.saveFireState(tx, locked.id(), failed.nextFire(),
+                                    locked.lastFireAt(), locked.lastJobId(), null));
+                }))
+                .onFailure().invoke(e -> Log.errorf(e, "could not record the failure of schedule %s", s.id()))
+                .onFailure().recoverWithNull()
+                .replaceWith(new Outcome(s.id(), 0, List.of()));
+    }
+
+    /** Which fire a failure stands for, and where the schedule goes next (past {@code now}). */
+    static FailedFire failedFire(ScheduleRecord s, Instant now) {
+        Instant next;
+        Instant fireTime;
+        Instant firstDue = null;
+        int dueTimes = 1;
+        try {
+            if (s.nextFireAt() != null && !s.nextFireAt().isAfter(now)) {
+                FirePlan plan = FirePlan.of(CronSchedule.of(s.cron(), s.timezone()), s.nextFireAt(), now, s.misfireGrace());
+                FirePlan.Occurrences run = plan.run().or(plan::missed).orElseThrow();
+                fireTime = run.last();
+                firstDue = run.first();
+                dueTimes = run.count();
+                next = plan.nextFire().orElse(null);
+            } else {
+                fireTime = s.queuedFireAt() != null ? s.queuedFireAt() : now;
+                next = s.nextFireAt();
+            }
+        } catch (RuntimeException cronFailed) {
+            // the schedule's own definition cannot be evaluated: keep it from failing every tick
+            fireTime = s.nextFireAt() != null ? s.nextFireAt() : now;
+            next = null;
+        }
+        return new FailedFire(fireTime, firstDue, dueTimes, next);
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        String text = error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+
+    /** The fire a failed transaction was handling. */
+    record FailedFire(Instant fireTime, Instant firstDue, int dueTimes, Instant nextFire) {
     }
 
     private Uni<Outcome> handle(SqlConnection tx, ScheduleRecord s, Instant now) {
@@ -116,7 +184,7 @@ public class ScheduleFirer {
         FirePlan plan = FirePlan.of(CronSchedule.of(s.cron(), s.timezone()), s.nextFireAt(), now, s.misfireGrace());
         state.nextFire = plan.nextFire().orElse(null);
         Uni<Void> missed = plan.missed().map(m -> schedules.recordRun(tx, s.id(), m.last(), "missed",
-                m.count() + " due time(s) from " + m.first() + " to " + m.last() + " passed more than "
+                (m.capped() ? "at least " : "") + m.count() + " due time(s) from " + m.first() + " to " + m.last() + " passed more than "
                         + s.misfireGrace() + " (misfire grace) before the scheduler saw them",
                 null, m.first(), m.count())).orElse(Uni.createFrom().voidItem());
         return missed.chain(() -> plan.run().map(run -> fireOrHold(tx, s, run, state)).orElse(Uni.createFrom().voidItem()));
@@ -165,8 +233,11 @@ public class ScheduleFirer {
         });
     }
 
+    /** Prefix of every schedule fire's idempotency key; client keys may not use it (JobService). */
+    public static final String KEY_PREFIX = "schedule:";
+
     static String idempotencyKey(UUID scheduleId, Instant fireTime) {
-        return "schedule:" + scheduleId + ":" + fireTime.truncatedTo(ChronoUnit.MILLIS);
+        return KEY_PREFIX + scheduleId + ":" + fireTime.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** The mutable fire state of one schedule during one transaction. */

@@ -87,6 +87,31 @@ class CronScheduleTest {
     }
 
     @Test
+    void afterLongDowntimeOfAFrequentCronTheDueTimesWithinGraceStillRun() {
+        CronSchedule everySecond = CronSchedule.of("* * * * * ?", ZoneId.of("UTC"));
+        Instant first = Instant.parse("2026-01-01T00:00:00Z");
+        Instant now = first.plus(Duration.ofHours(5)).plusMillis(500); // 18,000 due times since first
+        FirePlan plan = FirePlan.of(everySecond, first, now, Duration.ofMinutes(5));
+        Instant latest = first.plus(Duration.ofHours(5));
+        assertThat(plan.run()).contains(new FirePlan.Occurrences(latest.minusSeconds(299), latest, 300));
+        assertThat(plan.missed()).hasValueSatisfying(m -> {
+            assertThat(m.first()).isEqualTo(first);
+            assertThat(m.last()).isEqualTo(latest.minusSeconds(300));
+            assertThat(m.count()).isEqualTo(FirePlan.MAX_DUE);
+        });
+        assertThat(plan.nextFire()).contains(latest.plusSeconds(1));
+
+        // a grace wider than the enumeration bound still runs the latest due time
+        FirePlan wide = FirePlan.of(everySecond, first, now, Duration.ofHours(10));
+        assertThat(wide.missed()).isEmpty();
+        assertThat(wide.run()).hasValueSatisfying(r -> {
+            assertThat(r.first()).isEqualTo(first);
+            assertThat(r.last()).isEqualTo(latest);
+            assertThat(r.count()).isEqualTo(FirePlan.MAX_DUE);
+        });
+    }
+
+    @Test
     void planCoalescesDueTimesWithinGraceAndSummarisesTheMissed() {
         CronSchedule everyMinute = CronSchedule.of("0 * * * * ?", ZoneId.of("UTC"));
         Instant first = Instant.parse("2026-01-01T10:00:00Z");

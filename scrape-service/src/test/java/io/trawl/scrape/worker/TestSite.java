@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /slow/N/ms/key/n} — the same pages, answered after ms milliseconds; connections closed before
  * the answer are counted ({@link #closedEarly}).</li>
  * <li>{@code /flaky/key} — 503 twice, then a page with one product. {@code /busy/key} — 429 with Retry-After.</li>
+ * <li>{@code /hostile/key/n} — a page of links whose paths are 40 'a's and a 'b' (regex-bomb bait).</li>
  * <li>{@code /image/key} — a PNG. {@code /to-internal/key} — a redirect to 127.0.0.2 (not allow-listed).</li>
  * </ul>
  */
@@ -49,6 +50,15 @@ final class TestSite {
                         html(req, "<html><body><div class=\"product\"><span class=\"name\">Flaky</span>"
                                 + "<span class=\"price\">1.00</span></div></body></html>");
                     }
+                })
+                .onPrefix("/hostile/", req -> {
+                    // links whose path makes (.*a){12}$ backtrack for minutes on java.util.regex
+                    StringBuilder body = new StringBuilder("<html><body>");
+                    for (int i = 0; i < 5; i++) {
+                        body.append("<a class=\"child\" href=\"/hostile-target/").append("a".repeat(40))
+                                .append('b').append(i).append("\">x</a>");
+                    }
+                    html(req, body.append("</body></html>").toString());
                 })
                 .onPrefix("/busy/", req -> req.response().setStatusCode(429).putHeader("Retry-After", "2").end("slow down"))
                 .onPrefix("/image/", req -> req.response().putHeader("Content-Type", "image/png").end("\u0089PNG"))

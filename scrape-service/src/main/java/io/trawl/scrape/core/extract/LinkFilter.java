@@ -2,7 +2,7 @@ package io.trawl.scrape.core.extract;
 
 import io.trawl.common.url.CanonicalUrl;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * Decides whether a discovered link becomes a task (pure): it must canonicalize to an http(s) URL, stay on

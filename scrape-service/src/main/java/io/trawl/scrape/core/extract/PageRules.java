@@ -2,7 +2,7 @@ package io.trawl.scrape.core.extract;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * The extract and crawl rules of a job, compiled once per job (regexes) and shared by every page of it; the
