@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.event.metrics.FeedMetrics;
 import io.trawl.event.repository.EventRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.UUID;
 
 /** REST replay: one page of a job's stored events after a sequence number. */
@@ -20,8 +21,8 @@ public class ReplayService {
         this.metrics = metrics;
     }
 
-    /** Events {@code seq > after} of the tenant's job, at most {@code limit}. */
-    public Uni<EventPage> page(String tenant, UUID id, long after, int limit) {
+    /** Events {@code seq > after} of the job, at most {@code limit}; {@code tenant} empty: any tenant's job. */
+    public Uni<EventPage> page(Optional<String> tenant, UUID id, long after, int limit) {
         return feeds.job(tenant, id).chain(job -> {
             FeedParams.requireKnown("after", after, job.eventSeq());
             metrics.restRead();
