@@ -10,6 +10,8 @@ import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.JobRepository;
 import io.trawl.job.repository.TaskRepository;
 import io.trawl.job.service.JobService;
+import io.trawl.job.service.JobSearchService;
+import io.trawl.job.repository.JobSearchRepository;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -39,9 +41,11 @@ public class JobResource {
     private final CurrentTenant tenant;
     private final TrawlConfig.Api api;
     private final Clock clock;
+    private final JobSearchService search;
 
     public JobResource(JobService service, JobRepository jobs, TaskRepository tasks, CurrentTenant tenant,
-            TrawlConfig config, Clock clock) {
+            TrawlConfig config, Clock clock, JobSearchService search) {
+        this.search = search;
         this.service = service;
         this.jobs = jobs;
         this.tasks = tasks;
@@ -72,14 +76,17 @@ public class JobResource {
     }
 
     @GET
-    @Operation(summary = "List jobs", description = "Newest first; cursor paging; optional status filter.")
+    @Operation(summary = "List jobs", description = "Newest first; cursor paging; optional filters: status, "
+            + "q (name contains, case-insensitive), scheduleId (jobs created by that schedule). An admin key lists "
+            + "every tenant unless ?tenant= names one.")
     public Uni<Page<JobView>> list(@QueryParam("status") String status, @QueryParam("cursor") String cursor,
-            @QueryParam("limit") String limit) {
+            @QueryParam("limit") String limit, @QueryParam("q") String q, @QueryParam("scheduleId") String scheduleId) {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
-        JobStatus filter = parseStatus(status);
+        JobSearchRepository.JobFilter filter = new JobSearchRepository.JobFilter(tenant.scope(), parseStatus(status),
+                JobListFilters.nameContains(q), JobListFilters.scheduleId(scheduleId));
         JobRepository.ListCursor after = page.cursor() == null ? null : CreatedAtCursor.decode(page.cursor());
         Instant now = clock.instant();
-        return jobs.list(tenant.id(), filter, after, page.limit() + 1)
+        return search.search(filter, after, page.limit() + 1)
                 .map(rows -> Page.of(rows, page.limit(), j -> JobView.summary(j, now), CreatedAtCursor::encode));
     }
 
@@ -124,7 +131,7 @@ public class JobResource {
                 .onItem().transform(result -> JobView.detail(result.job(), null, clock.instant()));
     }
 
-    private static JobStatus parseStatus(String status) {
+    static JobStatus parseStatus(String status) {
         if (status == null || status.isEmpty()) {
             return null;
         }

@@ -1,0 +1,74 @@
+package io.trawl.job.service;
+
+import io.smallrye.mutiny.Uni;
+import io.trawl.common.state.TaskState;
+import io.trawl.job.repository.ItemRecord;
+import io.trawl.job.repository.ItemRepository;
+import io.trawl.job.repository.JobRecord;
+import io.trawl.job.repository.TaskRecord;
+import io.trawl.job.repository.TaskRepository;
+import java.util.Map;
+import io.trawl.job.repository.JobRepository;
+import io.trawl.job.repository.JobSearchRepository;
+import io.trawl.job.repository.JobSearchRepository.JobFilter;
+import io.trawl.job.repository.ScheduleRecord;
+import io.trawl.web.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Reads across one tenant or, for an admin's empty scope, every tenant: the filtered jobs listing and lookups by
+ * id that the dashboard and {@code GET /api/v1/jobs} need. A tenant key's scope is always its own tenant.
+ */
+@ApplicationScoped
+public class JobSearchService {
+
+    private final JobSearchRepository search;
+    private final TaskRepository tasks;
+    private final ItemRepository items;
+
+    public JobSearchService(JobSearchRepository search, TaskRepository tasks, ItemRepository items) {
+        this.search = search;
+        this.tasks = tasks;
+        this.items = items;
+    }
+
+    /** A page of the job's tasks in id order, optionally of one state. */
+    public Uni<List<TaskRecord>> tasks(UUID jobId, TaskState state, long afterId, int limit) {
+        return tasks.list(jobId, state, afterId, limit);
+    }
+
+    public Uni<Map<TaskState, Long>> taskCounts(UUID jobId) {
+        return tasks.countByState(jobId);
+    }
+
+    /** The job's first items (the results preview). */
+    public Uni<List<ItemRecord>> firstItems(UUID jobId, int limit) {
+        return items.page(jobId, 0, limit);
+    }
+
+    public Uni<List<JobRecord>> search(JobFilter filter, JobRepository.ListCursor after, int limit) {
+        return search.search(filter, after, limit);
+    }
+
+    public Uni<Long> count(JobFilter filter) {
+        return search.count(filter);
+    }
+
+    /** The job, in scope; a 404 problem otherwise. */
+    public Uni<JobRecord> job(Optional<String> scope, UUID id) {
+        return search.find(scope, id).map(found -> found.orElseThrow(() -> JobService.notFound(id)));
+    }
+
+    public Uni<List<ScheduleRecord>> schedules(Optional<String> scope, JobRepository.ListCursor after, int limit) {
+        return search.schedules(scope, after, limit);
+    }
+
+    /** The schedule, in scope; a 404 problem otherwise. */
+    public Uni<ScheduleRecord> schedule(Optional<String> scope, UUID id) {
+        return search.findSchedule(scope, id)
+                .map(found -> found.orElseThrow(() -> ProblemException.notFound("no schedule " + id)));
+    }
+}
