@@ -52,12 +52,33 @@ final class Browser implements AutoCloseable {
         context.setDefaultTimeout(20_000);
         Page page = context.newPage();
         page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) {
-                errors.add(page.url() + ": console error: " + m.text());
+            if (!m.type().equals("error")) {
+                return;
             }
+            String where = String.valueOf(m.location());
+            if (where.contains("/favicon.ico")) {
+                // Chromium's own favicon request (Playwright cannot route it); reported, not a page's error.
+                E2eEnvironment.log("browser: FINDING: no /favicon.ico (%s: %s)", page.url(), m.text());
+                return;
+            }
+            errors.add(page.url() + ": console error: " + m.text() + " (at " + where + ")");
         });
         page.onPageError(e -> errors.add(page.url() + ": uncaught: " + e));
+        page.onResponse(r -> {
+            if (r.status() >= 400) {
+                E2eEnvironment.log("browser: HTTP %d %s %s", r.status(), r.request().method(), r.url());
+            }
+        });
         return page;
+    }
+
+    /**
+     * Forgets the console errors a scenario provoked on purpose: those logged on {@code page} (its current URL)
+     * containing {@code text} (e.g. Chromium's "Failed to load resource: … 409" for a refused control).
+     */
+    void forgive(Page page, String text) {
+        String prefix = page.url() + ": ";
+        errors.removeIf(e -> e.startsWith(prefix) && e.contains(text));
     }
 
     Page newPage() {
