@@ -93,6 +93,13 @@ final class Browser implements AutoCloseable {
         return file;
     }
 
+    /** A screenshot of what the viewport shows now. */
+    Path viewport(Page page, String name) {
+        Path file = screenshots.resolve(name + ".png");
+        page.screenshot(new Page.ScreenshotOptions().setPath(file));
+        return file;
+    }
+
     @Override
     public void close() {
         try {
