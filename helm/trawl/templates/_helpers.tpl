@@ -171,8 +171,24 @@ each becomes the environment variable Quarkus derives from the name (see trawl.e
 {{- $_ := set $props "trawl.fetch.allow-networks" (join "," .) }}
 {{- end }}
 {{- end }}
-{{- if and (eq .component "event-service") $v.allowedOrigins }}
-{{- $_ := set $props "trawl.websocket.allowed-origins" (join "," $v.allowedOrigins) }}
+{{- $ing := $root.Values.ingress }}
+{{- $scheme := ternary "https" "http" (not (empty $ing.tls)) }}
+{{- if eq .component "job-service" }}
+{{- if $v.feedUrl }}
+{{- $_ := set $props "trawl.feed-url" $v.feedUrl }}
+{{- else if $ing.enabled }}
+{{- $_ := set $props "trawl.feed-url" (printf "%s://%s" $scheme (first $ing.hosts)) }}
+{{- end }}
+{{- end }}
+{{- if eq .component "event-service" }}
+{{- $origins := list }}
+{{- range $v.allowedOrigins }}{{ $origins = append $origins . }}{{ end }}
+{{- if $ing.enabled }}
+{{- range $ing.hosts }}{{ $origins = append $origins (printf "%s://%s" $scheme .) }}{{ end }}
+{{- end }}
+{{- with uniq $origins }}
+{{- $_ := set $props "trawl.websocket.allowed-origins" (join "," .) }}
+{{- end }}
 {{- end }}
 {{- range $k, $val := $root.Values.config }}
 {{- $_ := set $props $k (include "trawl.propertyValue" $val) }}
@@ -235,4 +251,6 @@ never makes one up; NOTES.txt says what is missing.
 {{ $k.rabbitmqUser }}: {{ .Values.externalRabbitmq.user | toString | b64enc | quote }}
 {{ $k.rabbitmqPassword }}: {{ .Values.externalRabbitmq.password | toString | b64enc | quote }}
 {{ $k.apiKeys }}: {{ .Values.apiKeys | toString | b64enc | quote }}
+{{ $k.adminKeys }}: {{ .Values.adminKeys | toString | b64enc | quote }}
+{{ $k.feedTokenSecret }}: {{ .Values.feedTokenSecret | toString | b64enc | quote }}
 {{- end }}

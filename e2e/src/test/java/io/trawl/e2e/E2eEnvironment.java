@@ -27,6 +27,10 @@ public final class E2eEnvironment implements AutoCloseable {
     public static final String FIXTURE_HOST = "127.0.0.2";
     public static final String KEY = "e2e-key";
     public static final String OTHER_KEY = "e2e-other-key";
+    /** A read-only key of tenant {@code e2e} (the dashboard offers it no control). */
+    public static final String VIEWER_KEY = "e2e-viewer-key";
+    /** An admin key: every tenant. */
+    public static final String ADMIN_KEY = "e2e-admin-key";
 
     /**
      * Service settings of the run, each shorter than its default so faults heal within the suite's budget.
@@ -69,7 +73,7 @@ public final class E2eEnvironment implements AutoCloseable {
         hostile = FixtureServer.start(FIXTURE_HOST, 16);
         tarpit = FixtureServer.start(FIXTURE_HOST, 8);
         TrawlSystem.Options options = new TrawlSystem.Options().root(root).prefix("trawl_e2e")
-                .apiKeys(KEY + "=e2e," + OTHER_KEY + "=other").scrapers(2).javaOptions(JAVA_OPTIONS);
+                .apiKeys(KEY + "=e2e," + OTHER_KEY + "=other," + VIEWER_KEY + "=e2e:viewer").adminKeys(ADMIN_KEY).scrapers(2).javaOptions(JAVA_OPTIONS);
         String extra = System.getenv("TRAWL_E2E_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             options.javaOptions(List.of(extra.trim().split("\\s+")));

@@ -235,8 +235,11 @@ class ChartRenderTest {
         Rendered r = rendered(Scenario.DEFAULTS);
         Map<String, Object> data = map(r.get("Secret", "trawl"), "data");
         assertThat(data.keySet()).containsExactlyInAnyOrder(
-                "db-user", "db-password", "rabbitmq-user", "rabbitmq-password", "api-keys");
+                "db-user", "db-password", "rabbitmq-user", "rabbitmq-password", "api-keys", "admin-keys",
+                "feed-token-secret");
         assertThat(decode(data.get("db-password"))).isEmpty();
+        assertThat(decode(data.get("admin-keys"))).isEmpty();
+        assertThat(decode(data.get("feed-token-secret"))).isEmpty();
         assertThat(decode(data.get("rabbitmq-password"))).isEmpty();
         assertThat(decode(data.get("api-keys"))).isEmpty();
         assertThat(decode(data.get("db-user"))).isEqualTo("trawl");
@@ -269,10 +272,56 @@ class ChartRenderTest {
                 Map<String, String> want = new HashMap<>(expected);
                 if (!component.equals("scrape-service")) {
                     want.put("TRAWL_API_KEYS", "api-keys");
+                    want.put("TRAWL_ADMIN_KEYS", "admin-keys");
+                    want.put("TRAWL_FEED_TOKEN_SECRET", "feed-token-secret");
                 }
                 assertThat(fromSecret).as(component).isEqualTo(want);
             }
         }
+    }
+
+    @Test
+    void adminKeysAndTheFeedTokenSecretGoIntoTheSecretOnly() {
+        String secretValue = "0123456789abcdef0123456789abcdef-feed";
+        Map<String, Object> set = Map.of("adminKeys", "root-key", "feedTokenSecret", secretValue,
+                "apiKeys", "k1=acme,k2=acme:viewer");
+        Rendered r = render(set);
+        Map<String, Object> secret = map(r.get("Secret", "trawl"), "data");
+        assertThat(decode(secret.get("admin-keys"))).isEqualTo("root-key");
+        assertThat(decode(secret.get("feed-token-secret"))).isEqualTo(secretValue);
+        assertThat(decode(secret.get("api-keys"))).isEqualTo("k1=acme,k2=acme:viewer");
+        assertThat(r.ofKind("ConfigMap").toString()).doesNotContain("root-key", secretValue);
+        // An existing Secret made before the dashboard may lack the two new keys: the pods still start.
+        for (String component : List.of("job-service", "event-service")) {
+            for (Map<String, Object> e : list(container(r.get("Deployment", name(component))), "env")) {
+                if (List.of("TRAWL_ADMIN_KEYS", "TRAWL_FEED_TOKEN_SECRET").contains(e.get("name"))) {
+                    assertThat(at(e, "valueFrom.secretKeyRef.optional")).as(component).isEqualTo(true);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDashboardReachesTheFeedAtItsPublicUrlAndTheFeedAllowsTheDashboardsOrigin() {
+        Rendered plain = rendered(Scenario.DEFAULTS);
+        assertThat(map(plain.get("ConfigMap", "trawl-job-service"), "data")).doesNotContainKey("trawl.feed-url");
+        assertThat(map(plain.get("ConfigMap", "trawl-event-service"), "data"))
+                .doesNotContainKey("trawl.websocket.allowed-origins");
+
+        Rendered explicit = render(Map.of("jobService.feedUrl", "https://feed.example.com",
+                "eventService.allowedOrigins[0]", "https://dash.example.com"));
+        assertThat(map(explicit.get("ConfigMap", "trawl-job-service"), "data"))
+                .containsEntry("trawl.feed-url", "https://feed.example.com");
+        assertThat(map(explicit.get("ConfigMap", "trawl-event-service"), "data"))
+                .containsEntry("trawl.websocket.allowed-origins", "https://dash.example.com");
+
+        // Behind the ingress the dashboard and the feed share its origin.
+        Rendered ingress = render(Map.of("ingress.enabled", "true", "ingress.hosts[0]", "trawl.example.com",
+                "ingress.tls[0].secretName", "tls", "eventService.allowedOrigins[0]", "https://dash.example.com"));
+        assertThat(map(ingress.get("ConfigMap", "trawl-job-service"), "data"))
+                .containsEntry("trawl.feed-url", "https://trawl.example.com");
+        assertThat(map(ingress.get("ConfigMap", "trawl-event-service"), "data"))
+                .containsEntry("trawl.websocket.allowed-origins", "https://dash.example.com,https://trawl.example.com");
     }
 
     @Test
@@ -499,7 +548,7 @@ class ChartRenderTest {
                         "http://localhost:8081/api/v1/jobs/<job id>/events/stream")
                 .contains("helm test trawl --namespace trawl")
                 .contains("WARNING: credentials are missing", "externalDatabase.password is empty",
-                        "externalRabbitmq.password is empty", "apiKeys is empty")
+                        "externalRabbitmq.password is empty", "apiKeys is empty", "feedTokenSecret is empty")
                 .contains("an HPA scales trawl-scrape-service on CPU");
 
         String ingress = Chart.notes(Map.of("ingress.enabled", "true", "ingress.hosts[0]", "trawl.example.com",
@@ -511,7 +560,7 @@ class ChartRenderTest {
                 .doesNotContain("WARNING", "port-forward");
 
         String complete = Chart.notes(Map.of("externalDatabase.password", "a", "externalRabbitmq.password", "b",
-                "apiKeys", "k=t"));
+                "apiKeys", "k=t", "feedTokenSecret", "0123456789abcdef0123456789abcdef"));
         assertThat(complete).doesNotContain("WARNING");
     }
 

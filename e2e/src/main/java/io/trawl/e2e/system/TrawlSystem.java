@@ -47,6 +47,7 @@ public final class TrawlSystem implements AutoCloseable {
         Path root = Path.of(System.getProperty("trawl.e2e.root", ".")).toAbsolutePath().normalize();
         String prefix = "trawl_e2e";
         String apiKeys = "e2e-key=e2e";
+        String adminKeys = "";
         Map<String, String> env = new LinkedHashMap<>();
         List<String> javaOptions = new ArrayList<>();
         int scrapers = 1;
@@ -68,6 +69,12 @@ public final class TrawlSystem implements AutoCloseable {
         /** {@code TRAWL_API_KEYS} of job- and event-service. */
         public Options apiKeys(String keys) {
             this.apiKeys = keys;
+            return this;
+        }
+
+        /** {@code TRAWL_ADMIN_KEYS} of job- and event-service ({@code key,key2}). */
+        public Options adminKeys(String keys) {
+            this.adminKeys = keys;
             return this;
         }
 
@@ -111,10 +118,18 @@ public final class TrawlSystem implements AutoCloseable {
         common.put("TRAWL_DB_NAME", space);
         common.put("TRAWL_RABBITMQ_VHOST", space);
         common.put("TRAWL_API_KEYS", o.apiKeys);
+        common.put("TRAWL_ADMIN_KEYS", o.adminKeys);
+        // The dashboard (job-service /ui) in a browser follows the feed with tokens both services verify, and
+        // event-service admits the dashboard's origin on its WebSocket and CORS.
+        int jobPort = freePort();
+        int eventPort = freePort();
+        common.put("TRAWL_FEED_TOKEN_SECRET", java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID());
+        common.put("TRAWL_FEED_URL", "http://127.0.0.1:" + eventPort);
+        common.put("TRAWL_WEBSOCKET_ALLOWED_ORIGINS", "http://127.0.0.1:" + jobPort + ",http://localhost:" + jobPort);
         common.putAll(o.env);
         this.env = Map.copyOf(common);
-        this.job = process(JOB, JOB, freePort());
-        this.event = process(EVENT, EVENT, freePort());
+        this.job = process(JOB, JOB, jobPort);
+        this.event = process(EVENT, EVENT, eventPort);
         for (int i = 1; i <= o.scrapers; i++) {
             scrapers.add(process(SCRAPE, scrapeName(i), freePort()));
         }

@@ -39,6 +39,17 @@ public interface TrawlConfig {
     /** WebSocket surface. */
     Websocket websocket();
 
+    /** Feed tokens minted by job-service for browsers (DESIGN.md §7). */
+    FeedToken feedToken();
+
+    interface FeedToken {
+        /**
+         * HMAC-SHA256 secret of feed tokens, at least 32 characters (TRAWL_FEED_TOKEN_SECRET), the same as
+         * job-service's. Unset: no feed token is accepted (API keys still are); the dev and test profiles set one.
+         */
+        Optional<String> secret();
+    }
+
     interface Rabbitmq extends RabbitmqSettings {
         /**
          * Most events this replica's own queue holds before the broker drops the oldest (they are in Postgres and
@@ -100,9 +111,11 @@ public interface TrawlConfig {
 
     interface Websocket {
         /**
-         * Browser origins allowed to open a WebSocket ({@code Origin} header), e.g.
-         * {@code https://dash.example.com,http://localhost:*}; {@code *} allows any. Requests without an
-         * {@code Origin} header (non-browser clients) are not affected. Empty: no browser origin is allowed.
+         * Browser origins allowed to open a WebSocket ({@code Origin} header) and to call the REST replay and SSE
+         * stream cross-origin (CORS), e.g. {@code https://dash.example.com,http://localhost:*}
+         * (TRAWL_WEBSOCKET_ALLOWED_ORIGINS); {@code *} allows any. The dashboard's origin (job-service's public
+         * URL) belongs here. Requests without an {@code Origin} header (non-browser clients) are not affected.
+         * Empty: no browser origin is allowed.
          */
         Optional<List<String>> allowedOrigins();
 

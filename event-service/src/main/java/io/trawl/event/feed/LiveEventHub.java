@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * This replica's fan-out: the jobs it watches ({@link JobStream}s: those with subscribers here, and the jobs of
- * tenants with a firehose here) and the firehose subscribers by tenant. Every event consumed from RabbitMQ
+ * tenants with a firehose here) and the firehose subscribers by tenant (an admin's firehose follows every
+ * tenant: while one is attached, every job's events are routed). Every event consumed from RabbitMQ
  * comes through {@link #arrived}; events of jobs nobody here watches are dropped.
  *
  * <p>A periodic tail check reads the committed {@code event_seq} of every watched job, so an event whose
@@ -40,6 +41,8 @@ public class LiveEventHub implements JobStream.Host {
 
     private final Map<UUID, JobStream> streams = new ConcurrentHashMap<>();
     private final Map<String, Set<TenantFeedSubscriber>> firehoses = new ConcurrentHashMap<>();
+    /** Firehose subscribers of every tenant (admins). */
+    private final Set<TenantFeedSubscriber> everyTenant = new CopyOnWriteArraySet<>();
     private final AtomicBoolean tailCheckRunning = new AtomicBoolean();
     private final EventRepository events;
     private final JobRepository jobs;
@@ -98,6 +101,10 @@ public class LiveEventHub implements JobStream.Host {
     /** Attaches a firehose subscriber of its tenant. */
     public void attach(TenantFeedSubscriber subscriber) {
         subscriber.onClose(s -> detach((TenantFeedSubscriber) s));
+        if (subscriber.tenant() == null) {
+            everyTenant.add(subscriber);
+            return;
+        }
         firehoses.computeIfAbsent(subscriber.tenant(), t -> new CopyOnWriteArraySet<>()).add(subscriber);
     }
 
@@ -109,6 +116,10 @@ public class LiveEventHub implements JobStream.Host {
     }
 
     private void detach(TenantFeedSubscriber subscriber) {
+        if (subscriber.tenant() == null) {
+            everyTenant.remove(subscriber);
+            return;
+        }
         firehoses.computeIfPresent(subscriber.tenant(), (tenant, set) -> {
             set.remove(subscriber);
             return set.isEmpty() ? null : set;
@@ -122,16 +133,21 @@ public class LiveEventHub implements JobStream.Host {
 
     private boolean wantedByFirehose(JobStream stream) {
         String tenant = stream.tenant();
-        return tenant == null || firehoses.containsKey(tenant);
+        return tenant == null || wantsTenant(tenant);
+    }
+
+    /** Whether a firehose here follows the jobs of {@code tenant}. */
+    private boolean wantsTenant(String tenant) {
+        return !everyTenant.isEmpty() || firehoses.containsKey(tenant);
     }
 
     /** A stream for an event of a job nobody here watches, when its tenant may have a firehose here. */
     private JobStream firehoseStream(UUID jobId) {
-        if (firehoses.isEmpty()) {
+        if (firehoses.isEmpty() && everyTenant.isEmpty()) {
             return null;
         }
         String tenant = tenants.get(jobId);
-        if (tenant != null && !firehoses.containsKey(tenant)) {
+        if (tenant != null && !wantsTenant(tenant)) {
             return null;
         }
         JobStream fresh = JobStream.resolving(jobId, this, clock.millis());
@@ -152,7 +168,7 @@ public class LiveEventHub implements JobStream.Host {
             }
             tenants.put(stream.jobId(), head.get().tenant());
             stream.resolved(head.get().tenant(), head.get().status());
-            removeIfUnwatched(stream, !firehoses.containsKey(head.get().tenant()));
+            removeIfUnwatched(stream, !wantsTenant(head.get().tenant()));
         }, failure -> {
             Log.warnf("job %s: tenant lookup failed (%s); retrying", stream.jobId(), failure.toString());
             retryLater(() -> resolve(stream));
@@ -176,7 +192,7 @@ public class LiveEventHub implements JobStream.Host {
         List<UUID> ids = new ArrayList<>();
         for (JobStream stream : streams.values()) {
             if (!stream.hasSubscribers() && stream.resolved()
-                    && (!firehoses.containsKey(stream.tenant()) || stream.lastActivity() < idleBefore)) {
+                    && (!wantsTenant(stream.tenant()) || stream.lastActivity() < idleBefore)) {
                 removeIfUnwatched(stream, true);
             } else if (stream.resolved()) {
                 ids.add(stream.jobId());
@@ -218,6 +234,9 @@ public class LiveEventHub implements JobStream.Host {
             for (TenantFeedSubscriber subscriber : subscribers) {
                 subscriber.offer(event, status);
             }
+        }
+        for (TenantFeedSubscriber subscriber : everyTenant) {
+            subscriber.offer(event, status);
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.concurrent.Executor;
 
 /**
  * A subscriber of a tenant's firehose ({@code /ws/events}): live events of all the tenant's jobs, each job's in
- * sequence order, optionally filtered. Live only: a dashboard loads state over REST, then listens.
+ * sequence order, optionally filtered. Live only: a dashboard loads state over REST, then listens. An admin's
+ * subscriber has no tenant ({@link #tenant()} is null) and gets the events of every tenant's jobs.
  */
 public final class TenantFeedSubscriber extends FeedSubscriber {
 
@@ -27,6 +28,7 @@ public final class TenantFeedSubscriber extends FeedSubscriber {
         metrics.connected(Surface.WS_TENANT);
     }
 
+    /** The tenant whose jobs this subscriber follows; null: every tenant (an admin). */
     public String tenant() {
         return tenant;
     }

@@ -72,7 +72,7 @@ public class JobEventsResource {
         UUID id = FeedParams.jobId(jobId);
         long from = FeedParams.after("after", after);
         int size = FeedParams.limit(limit, config.api().defaultLimit(), config.api().maxLimit());
-        return replay.page(tenant.id(), id, from, size).onItem().transform(page -> {
+        return replay.page(tenant.scope(), id, from, size).onItem().transform(page -> {
             Response.ResponseBuilder response = Response.ok(WireJson.encode(page), MediaType.APPLICATION_JSON_TYPE);
             if (page.hasMore()) {
                 response.header("Link", "</api/v1/jobs/" + id + "/events?after=" + page.next() + "&limit=" + size

@@ -36,7 +36,7 @@ public class StreamAcceptFilter {
         boolean resume = lastEventId != null && !lastEventId.isBlank();
         String id = request.getUriInfo().getPathParameters().getFirst("id");
         String after = request.getUriInfo().getQueryParameters().getFirst("after");
-        return feeds.accept(tenant.id(), id, resume ? "Last-Event-ID" : "after", resume ? lastEventId : after)
+        return feeds.accept(tenant.scope(), id, resume ? "Last-Event-ID" : "after", resume ? lastEventId : after)
                 .invoke(accepted::set)
                 .replaceWith((Response) null);
     }

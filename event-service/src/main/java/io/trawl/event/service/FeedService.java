@@ -15,6 +15,7 @@ import io.trawl.event.repository.EventRepository;
 import io.trawl.event.repository.JobHead;
 import io.trawl.event.repository.JobRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -45,10 +46,13 @@ public class FeedService {
         this.config = config.feed();
     }
 
-    /** The tenant's job; 404 when it does not exist or is another tenant's (never revealed). */
-    public Uni<JobHead> job(String tenant, UUID id) {
+    /**
+     * The job, if it is {@code tenant}'s (empty: an admin, any tenant's); 404 when it does not exist or is
+     * another tenant's (never revealed).
+     */
+    public Uni<JobHead> job(Optional<String> tenant, UUID id) {
         return jobs.find(id).onItem().transform(found -> found
-                .filter(job -> job.tenant().equals(tenant))
+                .filter(job -> tenant.isEmpty() || job.tenant().equals(tenant.get()))
                 .orElseThrow(() -> ProblemException.notFound("no job " + id)));
     }
 
@@ -56,7 +60,7 @@ public class FeedService {
      * Validates a job subscription: {@code afterField} names the parameter {@code afterRaw} came from. Fails with
      * {@link HistoryGone} when retention deleted the events the replay would start with.
      */
-    public Uni<JobFeedStart> accept(String tenant, String jobId, String afterField, String afterRaw) {
+    public Uni<JobFeedStart> accept(Optional<String> tenant, String jobId, String afterField, String afterRaw) {
         UUID id;
         long after;
         try {
@@ -105,9 +109,9 @@ public class FeedService {
         }
     }
 
-    /** Starts a tenant firehose on {@code sink}. */
-    public TenantFeedSubscriber openFirehose(String tenant, FirehoseFilter filter, FeedSink sink, Executor executor) {
-        TenantFeedSubscriber subscriber = new TenantFeedSubscriber(tenant, filter, sink, config.bufferSize(),
+    /** Starts a tenant firehose on {@code sink}; {@code tenant} empty: every tenant's jobs (admins). */
+    public TenantFeedSubscriber openFirehose(Optional<String> tenant, FirehoseFilter filter, FeedSink sink, Executor executor) {
+        TenantFeedSubscriber subscriber = new TenantFeedSubscriber(tenant.orElse(null), filter, sink, config.bufferSize(),
                 config.sendBatch(), metrics, executor);
         hub.attach(subscriber);
         return subscriber;

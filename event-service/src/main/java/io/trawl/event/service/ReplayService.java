@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.event.metrics.FeedMetrics;
 import io.trawl.event.repository.EventRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.UUID;
 
 /** REST replay: one page of a job's stored events after a sequence number. */
@@ -21,10 +22,10 @@ public class ReplayService {
     }
 
     /**
-     * Events {@code seq > after} of the tenant's job, at most {@code limit}; fails with {@link HistoryGone}
+     * Events {@code seq > after} of the job ({@code tenant} empty: any tenant's), at most {@code limit}; fails with {@link HistoryGone}
      * when retention deleted events from {@code after + 1} on.
      */
-    public Uni<EventPage> page(String tenant, UUID id, long after, int limit) {
+    public Uni<EventPage> page(Optional<String> tenant, UUID id, long after, int limit) {
         return feeds.job(tenant, id).chain(job -> {
             FeedParams.requireKnown("after", after, job.eventSeq());
             metrics.restRead();

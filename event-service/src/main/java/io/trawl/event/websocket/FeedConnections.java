@@ -6,6 +6,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.trawl.web.Caller;
 import io.trawl.web.Problem;
 import io.trawl.web.ProblemException;
 import io.trawl.event.feed.FeedMessages;
@@ -14,6 +15,7 @@ import io.trawl.event.feed.FeedSubscriber;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /** What both WebSocket endpoints do with a connection besides feeding it: refuse, attach, close, limit. */
@@ -34,8 +36,17 @@ public class FeedConnections {
         this.vertx = vertx;
     }
 
-    String tenant(WebSocketConnection connection) {
-        return connection.userData().get(FeedUpgradeCheck.TENANT);
+    /**
+     * The tenant the connection reads: its credential's, or for an admin the one named by {@code ?tenant=};
+     * empty: an admin reading every tenant.
+     */
+    Optional<String> tenant(WebSocketConnection connection) {
+        Caller caller = connection.userData().get(FeedUpgradeCheck.CALLER);
+        if (!caller.isAdmin()) {
+            return Optional.of(caller.tenant());
+        }
+        String named = query(connection, "tenant");
+        return named == null || named.isBlank() ? Optional.empty() : Optional.of(named.strip());
     }
 
     String query(WebSocketConnection connection, String name) {

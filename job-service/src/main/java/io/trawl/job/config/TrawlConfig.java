@@ -44,6 +44,16 @@ public interface TrawlConfig {
     /** The cron scheduler that fires schedules. */
     Scheduler scheduler();
 
+    /** Feed tokens for browsers ({@code POST /api/v1/feed-tokens}, DESIGN.md §7). */
+    FeedToken feedToken();
+
+    /**
+     * The event feed's public base URL as a browser reaches it (TRAWL_FEED_URL), e.g.
+     * {@code https://feed.example.com}; behind an ingress that serves both services, the dashboard's own origin.
+     */
+    @WithDefault("http://localhost:8081")
+    String feedUrl();
+
     interface Rabbitmq extends RabbitmqSettings {
         /** How long a publish may wait for the broker's confirm before it counts as failed. */
         @WithDefault("5s")
@@ -150,5 +160,18 @@ public interface TrawlConfig {
         /** Rows deleted per statement. */
         @WithDefault("5000")
         int batchSize();
+    }
+
+    interface FeedToken {
+        /**
+         * HMAC-SHA256 secret of feed tokens, at least 32 characters (TRAWL_FEED_TOKEN_SECRET); event-service must
+         * have the same one. Unset: minting answers 503 and event-service accepts no token (dev and test profiles
+         * set a default; production must set it).
+         */
+        Optional<String> secret();
+
+        /** How long a minted feed token is accepted; the dashboard mints a new one before it expires. */
+        @WithDefault("5m")
+        Duration ttl();
     }
 }
