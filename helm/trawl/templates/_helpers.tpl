@@ -171,6 +171,9 @@ each becomes the environment variable Quarkus derives from the name (see trawl.e
 {{- $_ := set $props "trawl.fetch.allow-networks" (join "," .) }}
 {{- end }}
 {{- end }}
+{{- if and (eq .component "job-service") $v.webhookAllowNetworks }}
+{{- $_ := set $props "trawl.webhook.allow-networks" (join "," $v.webhookAllowNetworks) }}
+{{- end }}
 {{- if and (eq .component "event-service") $v.allowedOrigins }}
 {{- $_ := set $props "trawl.websocket.allowed-origins" (join "," $v.allowedOrigins) }}
 {{- end }}

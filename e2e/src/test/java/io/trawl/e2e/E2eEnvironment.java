@@ -25,6 +25,8 @@ public final class E2eEnvironment implements AutoCloseable {
 
     /** The fixture's address: loopback, but not 127.0.0.1, so a redirect to 127.0.0.1 stays refused. */
     public static final String FIXTURE_HOST = "127.0.0.2";
+    /** Where the webhook scenario's receiver listens (a loopback address job-service's sender allow-lists). */
+    public static final String WEBHOOK_HOST = "127.0.0.3";
     public static final String KEY = "e2e-key";
     public static final String OTHER_KEY = "e2e-other-key";
 
@@ -34,6 +36,7 @@ public final class E2eEnvironment implements AutoCloseable {
      */
     static final List<String[]> SERVICE_ENV = List.of(
             new String[] {"TRAWL_FETCH_ALLOW_NETWORKS", FIXTURE_HOST + "/32"},
+            new String[] {"TRAWL_WEBHOOK_ALLOW_NETWORKS", WEBHOOK_HOST + "/32"},
             // docs/scrape-service.md, known limit: after a broker reconnect a stale ack may ack another task's
             // message; that task stays queued until the reaper re-dispatches it after this long (default 10m).
             new String[] {"TRAWL_REAPER_QUEUED_TIMEOUT", "20s"},
