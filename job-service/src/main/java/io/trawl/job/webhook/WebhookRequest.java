@@ -72,12 +72,12 @@ public record WebhookRequest(Optional<URI> url, Optional<List<String>> events, O
         JsonNode j = root.get("jobId");
         if (j != null && !j.isNull() && fields.contains("jobId")) {
             try {
+                if (!j.isTextual()) {
+                    throw new IllegalArgumentException("not a string");
+                }
                 jobId = Optional.of(UUID.fromString(j.asText()));
             } catch (IllegalArgumentException bad) {
-                errors.add(new FieldError("jobId", "must be a job id (UUID)"));
-            }
-            if (!j.isTextual()) {
-                errors.add(new FieldError("jobId", "must be a string"));
+                errors.add(new FieldError("jobId", "must be a job id (a UUID string)"));
             }
         }
         Optional<String> description = Optional.empty();

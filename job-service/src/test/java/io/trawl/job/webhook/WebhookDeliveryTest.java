@@ -90,6 +90,9 @@ class WebhookDeliveryTest {
         assertThat(log.getLong("items[0].attemptLog[0].durationMs")).isNotNegative();
         // job.created (seq 1) is not among the subscribed types: nothing else was sent
         assertThat(receiver.received()).hasSize(1);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("trawl_webhook_attempts_total{outcome=\"delivered\"}")
+                .contains("trawl_webhook_attempt_seconds_count");
     }
 
     @Test
