@@ -190,6 +190,9 @@ each becomes the environment variable Quarkus derives from the name (see trawl.e
 {{- $_ := set $props "trawl.websocket.allowed-origins" (join "," .) }}
 {{- end }}
 {{- end }}
+{{- if and (eq .component "job-service") $v.webhookAllowNetworks }}
+{{- $_ := set $props "trawl.webhook.allow-networks" (join "," $v.webhookAllowNetworks) }}
+{{- end }}
 {{- range $k, $val := $root.Values.config }}
 {{- $_ := set $props $k (include "trawl.propertyValue" $val) }}
 {{- end }}

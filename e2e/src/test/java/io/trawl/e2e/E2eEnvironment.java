@@ -25,6 +25,8 @@ public final class E2eEnvironment implements AutoCloseable {
 
     /** The fixture's address: loopback, but not 127.0.0.1, so a redirect to 127.0.0.1 stays refused. */
     public static final String FIXTURE_HOST = "127.0.0.2";
+    /** Where the webhook scenario's receiver listens (a loopback address job-service's sender allow-lists). */
+    public static final String WEBHOOK_HOST = "127.0.0.3";
     public static final String KEY = "e2e-key";
     public static final String OTHER_KEY = "e2e-other-key";
     /** A read-only key of tenant {@code e2e} (the dashboard offers it no control). */
@@ -39,6 +41,7 @@ public final class E2eEnvironment implements AutoCloseable {
      */
     static final List<String[]> SERVICE_ENV = List.of(
             new String[] {"TRAWL_FETCH_ALLOW_NETWORKS", FIXTURE_HOST + "/32"},
+            new String[] {"TRAWL_WEBHOOK_ALLOW_NETWORKS", WEBHOOK_HOST + "/32"},
             // a worker killed with -9: its tasks come back when their lease expires (default 30s / renew 10s)
             new String[] {"TRAWL_WORKER_LEASE", "8s"},
             new String[] {"TRAWL_WORKER_LEASE_RENEW_INTERVAL", "2s"},

@@ -491,9 +491,13 @@ class ChartRenderTest {
             List<Map<String, Object>> egress = list(policy, "spec.egress");
             assertThat(egress.toString()).contains("port=53", "port=5432", "port=5672");
             boolean internet = egress.stream().anyMatch(rule -> rule.toString().contains("0.0.0.0/0"));
-            assertThat(internet).as(component + " reaches the internet").isEqualTo(component.equals("scrape-service"));
+            // scrape-service fetches pages, job-service delivers webhooks; event-service reaches nothing outside
+            assertThat(internet).as(component + " reaches the internet").isEqualTo(!component.equals("event-service"));
         }
 
+        Map<String, Object> webhooks = list(r.get("NetworkPolicy", name("job-service")), "spec.egress").stream()
+                .filter(rule -> rule.toString().contains("0.0.0.0/0")).findFirst().orElseThrow();
+        assertThat(webhooks.toString()).as("webhook egress is fenced like page fetches").contains("169.254.0.0/16");
         Map<String, Object> fetch = list(r.get("NetworkPolicy", SCRAPE), "spec.egress").stream()
                 .filter(rule -> rule.toString().contains("0.0.0.0/0")).findFirst().orElseThrow();
         assertThat(fetch).doesNotContainKey("ports"); // pages on any port

@@ -32,7 +32,8 @@ enum Scenario {
             "networkPolicy.enabled", "true", "serviceMonitor.enabled", "true",
             "credentials.existingSecret", "trawl-credentials", "image.registry", "registry.example.com",
             "scrapeService.fetchAllowNetworks[0]", "10.20.0.0/16",
-            "scrapeService.fetchAllowNetworks[1]", "192.168.7.0/24");
+            "scrapeService.fetchAllowNetworks[1]", "192.168.7.0/24",
+            "jobService.webhookAllowNetworks[0]", "10.30.0.0/16");
 
     private final List<String> valuesFiles;
     private final Map<String, Object> values;

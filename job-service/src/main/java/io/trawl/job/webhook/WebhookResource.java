@@ -1,0 +1,128 @@
+package io.trawl.job.webhook;
+
+import io.smallrye.mutiny.Uni;
+import io.trawl.job.config.TrawlConfig;
+import io.trawl.web.CurrentTenant;
+import io.trawl.web.Problem;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Webhook subscriptions: {@code /api/v1/webhooks} (docs/webhooks.md). */
+@Path("/api/v1/webhooks")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+public class WebhookResource {
+
+    private final WebhookService service;
+    private final CurrentTenant tenant;
+    private final TrawlConfig.Api api;
+    private final Clock clock;
+
+    public WebhookResource(WebhookService service, CurrentTenant tenant, TrawlConfig config, Clock clock) {
+        this.service = service;
+        this.tenant = tenant;
+        this.api = config.api();
+        this.clock = clock;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Subscribe a URL to job events: {url, events?, jobId?, description?}; the answer carries "
+            + "the signing secret, shown only this once")
+    public Uni<Response> create(String body) {
+        return service.create(tenant.id(), body).map(w -> Response.created(URI.create("/api/v1/webhooks/" + w.id()))
+                .entity(WebhookView.of(w, true, clock.instant())).build());
+    }
+
+    @GET
+    @Operation(summary = "The tenant's webhook subscriptions, newest first")
+    public Uni<Listing<WebhookView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        int n = Listing.limit(limit, api.defaultLimit(), api.maxLimit());
+        String raw = Listing.cursor(cursor);
+        Instant afterCreated = null;
+        UUID afterId = null;
+        if (raw != null) {
+            int bar = raw.indexOf('|');
+            try {
+                afterCreated = Instant.parse(raw.substring(0, Math.max(0, bar)));
+                afterId = UUID.fromString(raw.substring(bar + 1));
+            } catch (DateTimeParseException | IllegalArgumentException e) {
+                throw Listing.invalidCursor();
+            }
+        }
+        Instant now = clock.instant();
+        return service.list(tenant.id(), afterCreated, afterId, n + 1).map(rows -> Listing.of(rows, n,
+                w -> WebhookView.of(w, false, now), w -> w.createdAt() + "|" + w.id()));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One subscription (without its secret)")
+    public Uni<WebhookView> get(@PathParam("id") UUID id) {
+        return service.get(tenant.id(), id).map(w -> WebhookView.of(w, false, clock.instant()));
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change url, events or description; enabled=false pauses deliveries, true resumes them")
+    public Uni<WebhookView> update(@PathParam("id") UUID id, String body) {
+        return service.update(tenant.id(), id, body).map(w -> WebhookView.of(w, false, clock.instant()));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete a subscription with its delivery log")
+    public Uni<Response> delete(@PathParam("id") UUID id) {
+        return service.delete(tenant.id(), id).map(v -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("/{id}/rotate-secret")
+    @Operation(summary = "Issue a new secret (shown once); the old one also signs for 24 h")
+    public Uni<WebhookView> rotateSecret(@PathParam("id") UUID id) {
+        return service.rotateSecret(tenant.id(), id).map(w -> WebhookView.of(w, true, clock.instant()));
+    }
+
+    @GET
+    @Path("/{id}/deliveries")
+    @Operation(summary = "The delivery log, newest first: status, every attempt (request id, status code, "
+            + "duration, error) and the next attempt; ?status=pending|delivered|failed")
+    public Uni<Listing<DeliveryView>> deliveries(@PathParam("id") UUID id, @QueryParam("status") String status,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        int n = Listing.limit(limit, api.defaultLimit(), api.maxLimit());
+        String raw = Listing.cursor(cursor);
+        long before = Long.MAX_VALUE;
+        if (raw != null) {
+            try {
+                before = Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                throw Listing.invalidCursor();
+            }
+        }
+        return service.deliveries(tenant.id(), id, status, before, n + 1).map(page -> Listing.of(page.deliveries(), n,
+                d -> DeliveryView.of(d, page.attempts().get(d.id())), d -> Long.toString(d.id())));
+    }
+
+    @POST
+    @Path("/{id}/deliveries/{deliveryId}/redeliver")
+    @Operation(summary = "Send a delivery again now (same webhook-id), whatever became of it")
+    public Uni<Response> redeliver(@PathParam("id") UUID id, @PathParam("deliveryId") long deliveryId) {
+        return service.redeliver(tenant.id(), id, deliveryId)
+                .map(d -> Response.accepted(DeliveryView.of(d, null)).build());
+    }
+}
