@@ -50,8 +50,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-The three services. Called with the root context; returns YAML: component name -> its values key,
-whether it serves the public API (API keys, ingress) and whether it is the autoscaled worker.
+The components. Called with the root context; returns YAML: component name -> its values key, whether it
+serves the public API (API keys, ingress), whether it is an autoscaled worker (and the queue it scales on),
+whether it renders pages in a browser, and the image it runs (default: its own name).
 */}}
 {{- define "trawl.components" -}}
 job-service:
@@ -62,10 +63,56 @@ scrape-service:
   key: scrapeService
   api: false
   worker: true
+  queue: trawl.tasks
 event-service:
   key: eventService
   api: true
   worker: false
+scrape-browser:
+  key: scrapeBrowser
+  api: false
+  worker: true
+  browser: true
+  queue: trawl.tasks.browser
+  image: scrape-service
+{{- end }}
+
+{{/*
+The components this release deploys, space separated: the three services, and the browser workers when
+scrapeBrowser.enabled.
+*/}}
+{{- define "trawl.componentNames" -}}
+job-service scrape-service event-service{{ if .Values.scrapeBrowser.enabled }} scrape-browser{{ end }}
+{{- end }}
+
+{{/*
+The autoscaled workers this release deploys, space separated.
+*/}}
+{{- define "trawl.workerNames" -}}
+scrape-service{{ if .Values.scrapeBrowser.enabled }} scrape-browser{{ end }}
+{{- end }}
+
+{{/*
+How one worker scales, called with (dict "root" $ "component" "scrape-service"); returns YAML. scrape-service
+uses the top-level keda and autoscaling values, the browser workers their own (scrapeBrowser.keda,
+scrapeBrowser.autoscaling) beside the shared polling, cooldown and scale-down settings.
+*/}}
+{{- define "trawl.scaling" -}}
+{{- $c := get (fromYaml (include "trawl.components" .root)) .component }}
+{{- $keda := .root.Values.keda }}
+{{- $hpa := .root.Values.autoscaling }}
+{{- if $c.browser }}
+{{- $keda = .root.Values.scrapeBrowser.keda }}
+{{- $hpa = .root.Values.scrapeBrowser.autoscaling }}
+{{- end }}
+queue: {{ $c.queue }}
+kedaMin: {{ int $keda.minReplicaCount }}
+kedaMax: {{ int $keda.maxReplicaCount }}
+queueLength: {{ include "trawl.propertyValue" $keda.queueLength | quote }}
+hpaMin: {{ int $hpa.minReplicas }}
+hpaMax: {{ int $hpa.maxReplicas }}
+cpu: {{ int $hpa.targetCPUUtilizationPercentage }}
+fixed: {{ int (index .root.Values $c.key).replicaCount }}
 {{- end }}
 
 {{/*
@@ -85,13 +132,22 @@ app.kubernetes.io/component: {{ .component }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
+{{/*
+<registry>/<prefix>/<image>:<tag><suffix>. The browser workers run scrape-service's image variant with
+Chromium (Dockerfile.browser), a JVM image whatever image.tagSuffix says: scrapeBrowser.imageTagSuffix.
+*/}}
 {{- define "trawl.image" -}}
 {{- $v := .root.Values.image }}
-{{- $repo := printf "%s/%s" $v.repositoryPrefix .component | trimPrefix "/" }}
+{{- $c := get (fromYaml (include "trawl.components" .root)) .component }}
+{{- $repo := printf "%s/%s" $v.repositoryPrefix (default .component $c.image) | trimPrefix "/" }}
 {{- if $v.registry }}
 {{- $repo = printf "%s/%s" (trimSuffix "/" $v.registry) $repo }}
 {{- end }}
-{{- printf "%s:%s%s" $repo (default .root.Chart.AppVersion $v.tag) $v.tagSuffix }}
+{{- $suffix := $v.tagSuffix }}
+{{- if $c.browser }}
+{{- $suffix = .root.Values.scrapeBrowser.imageTagSuffix }}
+{{- end }}
+{{- printf "%s:%s%s" $repo (default .root.Chart.AppVersion $v.tag) $suffix }}
 {{- end }}
 
 {{- define "trawl.serviceAccountName" -}}
@@ -133,9 +189,17 @@ The Secret with the credentials: the user's, or the one this chart creates.
 The most replicas scrape-service can have: what the autoscaler allows, or the fixed count.
 */}}
 {{- define "trawl.scrapeMaxReplicas" -}}
-{{- if include "trawl.kedaEnabled" . }}{{ .Values.keda.maxReplicaCount }}
-{{- else if include "trawl.hpaEnabled" . }}{{ .Values.autoscaling.maxReplicas }}
-{{- else }}{{ .Values.scrapeService.replicaCount }}
+{{- include "trawl.workerMaxReplicas" (dict "root" . "component" "scrape-service") }}
+{{- end }}
+
+{{/*
+The most replicas a worker can have, called with (dict "root" $ "component" ...).
+*/}}
+{{- define "trawl.workerMaxReplicas" -}}
+{{- $s := fromYaml (include "trawl.scaling" .) }}
+{{- if include "trawl.kedaEnabled" .root }}{{ $s.kedaMax }}
+{{- else if include "trawl.hpaEnabled" .root }}{{ $s.hpaMax }}
+{{- else }}{{ $s.fixed }}
 {{- end }}
 {{- end }}
 
@@ -160,14 +224,14 @@ each becomes the environment variable Quarkus derives from the name (see trawl.e
   "trawl.rabbitmq.port" (toString (int $mq.port))
   "trawl.rabbitmq.vhost" $mq.vhost
 }}
-{{- if eq .component "scrape-service" }}
+{{- if $c.worker }}
 {{- if lt (int $v.prefetch) (int $v.concurrency) }}
-{{- fail (printf "scrapeService.prefetch (%d) must be at least scrapeService.concurrency (%d), or fetch slots wait for the broker" (int $v.prefetch) (int $v.concurrency)) }}
+{{- fail (printf "%s.prefetch (%d) must be at least %s.concurrency (%d), or fetch slots wait for the broker" $c.key (int $v.prefetch) $c.key (int $v.concurrency)) }}
 {{- end }}
 {{- $_ := set $props "trawl.worker.concurrency" (toString (int $v.concurrency)) }}
 {{- $_ := set $props "trawl.worker.prefetch" (toString (int $v.prefetch)) }}
 {{- $_ := set $props "trawl.worker.shutdown-grace" (printf "%ds" (int $v.workerShutdownGraceSeconds)) }}
-{{- with $v.fetchAllowNetworks }}
+{{- with $root.Values.scrapeService.fetchAllowNetworks }}
 {{- $_ := set $props "trawl.fetch.allow-networks" (join "," .) }}
 {{- end }}
 {{- end }}
@@ -192,6 +256,12 @@ each becomes the environment variable Quarkus derives from the name (see trawl.e
 {{- end }}
 {{- if and (eq .component "job-service") $v.webhookAllowNetworks }}
 {{- $_ := set $props "trawl.webhook.allow-networks" (join "," $v.webhookAllowNetworks) }}
+{{- end }}
+{{- if $c.browser }}
+{{- $_ := set $props "trawl.browser.enabled" "true" }}
+{{- $_ := set $props "trawl.browser.contexts" (toString (int $v.contexts)) }}
+{{- $_ := set $props "trawl.browser.js-heap-mb" (toString (int $v.jsHeapMb)) }}
+{{- $_ := set $props "trawl.browser.memory-cap-mb" (toString (int $v.memoryCapMb)) }}
 {{- end }}
 {{- range $k, $val := $root.Values.config }}
 {{- $_ := set $props $k (include "trawl.propertyValue" $val) }}
@@ -235,10 +305,14 @@ adds one pod per Deployment) must fit below max_connections minus the reserved o
 {{- $job := mul (add (int .Values.jobService.replicaCount) 1) (add (int .Values.jobService.dbPoolSize) 2) }}
 {{- $event := mul (add (int .Values.eventService.replicaCount) 1) (int .Values.eventService.dbPoolSize) }}
 {{- $scrape := mul (add (int (include "trawl.scrapeMaxReplicas" .)) 1) (int .Values.scrapeService.dbPoolSize) }}
-{{- $total := add $job $event $scrape }}
+{{- $browser := 0 }}
+{{- if .Values.scrapeBrowser.enabled }}
+{{- $browser = mul (add (int (include "trawl.workerMaxReplicas" (dict "root" . "component" "scrape-browser"))) 1) (int .Values.scrapeBrowser.dbPoolSize) }}
+{{- end }}
+{{- $total := add $job $event $scrape $browser }}
 {{- $limit := sub (int $db.maxConnections) (int $db.reservedConnections) }}
 {{- if and $db.checkConnectionBudget (gt (int $total) (int $limit)) }}
-{{- fail (printf "Postgres connection budget exceeded: the pools can open %d connections (job-service %d, event-service %d, scrape-service %d, counting one extra pod per Deployment during a rollout) but externalDatabase.maxConnections - reservedConnections is %d. Lower the replica counts, keda.maxReplicaCount / autoscaling.maxReplicas or the dbPoolSize values, raise max_connections, or set externalDatabase.checkConnectionBudget=false behind a connection pooler." $total $job $event $scrape $limit) }}
+{{- fail (printf "Postgres connection budget exceeded: the pools can open %d connections (job-service %d, event-service %d, scrape-service %d, scrape-browser %d, counting one extra pod per Deployment during a rollout) but externalDatabase.maxConnections - reservedConnections is %d. Lower the replica counts, keda.maxReplicaCount / autoscaling.maxReplicas (scrapeBrowser.keda / scrapeBrowser.autoscaling) or the dbPoolSize values, raise max_connections, or set externalDatabase.checkConnectionBudget=false behind a connection pooler." $total $job $event $scrape $browser $limit) }}
 {{- end }}
 {{- $total }}
 {{- end }}

@@ -28,8 +28,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ChartRenderTest {
 
     static final List<String> COMPONENTS = List.of("job-service", "scrape-service", "event-service");
-    static final Map<String, Integer> PORTS = Map.of("job-service", 8080, "scrape-service", 8082, "event-service", 8081);
+    static final Map<String, Integer> PORTS = Map.of("job-service", 8080, "scrape-service", 8082, "event-service", 8081,
+            "scrape-browser", 8082);
     static final String SCRAPE = "trawl-scrape-service";
+    static final String BROWSER = "trawl-scrape-browser";
 
     /** One page fetch at most: a job spec's default limits.timeoutMs (README, "The spec"). */
     static final int DEFAULT_FETCH_SECONDS = 15;
@@ -49,6 +51,15 @@ class ChartRenderTest {
 
     static String name(String component) {
         return "trawl-" + component;
+    }
+
+    /** The components a render deploys: the three services, and the browser workers when enabled. */
+    static List<String> components(Rendered r) {
+        List<String> components = new ArrayList<>(COMPONENTS);
+        if (r.find("Deployment", BROWSER).isPresent()) {
+            components.add("scrape-browser");
+        }
+        return components;
     }
 
     // ---- every scenario ------------------------------------------------------------------------------
@@ -75,7 +86,7 @@ class ChartRenderTest {
     @EnumSource(Scenario.class)
     void eachComponentHasItsDeploymentServiceConfigAndBudget(Scenario scenario) {
         Rendered r = rendered(scenario);
-        for (String component : COMPONENTS) {
+        for (String component : components(r)) {
             Map<String, Object> deployment = r.get("Deployment", name(component));
             Map<String, Object> selector = map(deployment, "spec.selector.matchLabels");
             assertThat(selector).containsEntry("app.kubernetes.io/component", component);
@@ -94,7 +105,7 @@ class ChartRenderTest {
             assertThat(map(pdb, "spec")).containsEntry("maxUnavailable", 1).doesNotContainKey("minAvailable");
             assertThat(map(pdb, "spec.selector.matchLabels")).isEqualTo(selector);
         }
-        assertThat(r.ofKind("Deployment")).hasSize(3);
+        assertThat(r.ofKind("Deployment")).hasSize(components(r).size());
         assertThat(r.ofKind("ServiceAccount")).hasSize(1);
     }
 
@@ -116,8 +127,8 @@ class ChartRenderTest {
             }
         }
         // Only the workers are ever autoscaled.
-        assertThat(byHpa).isSubsetOf(SCRAPE);
-        assertThat(byKeda).isSubsetOf(SCRAPE);
+        assertThat(byHpa).isSubsetOf(SCRAPE, BROWSER);
+        assertThat(byKeda).isSubsetOf(SCRAPE, BROWSER);
     }
 
     @ParameterizedTest
@@ -145,7 +156,7 @@ class ChartRenderTest {
         List<Map<String, Object>> pods = new ArrayList<>();
         r.ofKind("Deployment").forEach(d -> pods.add(map(d, "spec.template")));
         r.ofKind("Pod").forEach(pods::add);
-        assertThat(pods).hasSize(4);
+        assertThat(pods).hasSize(components(r).size() + 1);
         for (Map<String, Object> pod : pods) {
             assertThat(at(pod, "spec.securityContext.runAsNonRoot")).isEqualTo(true);
             assertThat(str(pod, "spec.securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
@@ -176,7 +187,7 @@ class ChartRenderTest {
     @EnumSource(Scenario.class)
     void terminationGraceOutlastsQuarkusShutdownWhichOutlastsAFetch(Scenario scenario) {
         Rendered r = rendered(scenario);
-        for (String component : COMPONENTS) {
+        for (String component : components(r)) {
             Map<String, Object> deployment = r.get("Deployment", name(component));
             String timeout = (String) map(r.get("ConfigMap", name(component)), "data").get("quarkus.shutdown.timeout");
             assertThat(timeout).matches("[0-9]+s");
@@ -184,7 +195,7 @@ class ChartRenderTest {
             int preStop = (Integer) at(container(deployment), "lifecycle.preStop.sleep.seconds");
             int grace = (Integer) at(deployment, "spec.template.spec.terminationGracePeriodSeconds");
             assertThat(grace).as(component).isGreaterThan(preStop + shutdownSeconds);
-            if (component.equals("scrape-service")) {
+            if (component.startsWith("scrape-")) {
                 assertThat(shutdownSeconds).isGreaterThan(DEFAULT_FETCH_SECONDS);
             }
         }
@@ -194,7 +205,7 @@ class ChartRenderTest {
     @EnumSource(Scenario.class)
     void everyQuarkusPropertyReachesThePodUnderTheNameQuarkusReads(Scenario scenario) {
         Rendered r = rendered(scenario);
-        for (String component : COMPONENTS) {
+        for (String component : components(r)) {
             Map<String, Object> data = map(r.get("ConfigMap", name(component)), "data");
             List<Map<String, Object>> env = list(container(r.get("Deployment", name(component))), "env");
             Map<String, String> fromConfigMap = new LinkedHashMap<>();
@@ -333,8 +344,10 @@ class ChartRenderTest {
                     .containsKey("checksum/config").doesNotContainKey("checksum/secret");
         }
         Rendered everything = rendered(Scenario.EVERYTHING);
-        assertThat(list(everything.get("TriggerAuthentication", SCRAPE), "spec.secretTargetRef"))
-                .allSatisfy(ref -> assertThat(ref).containsEntry("name", "trawl-credentials"));
+        for (String worker : List.of(SCRAPE, BROWSER)) {
+            assertThat(list(everything.get("TriggerAuthentication", worker), "spec.secretTargetRef"))
+                    .allSatisfy(ref -> assertThat(ref).containsEntry("name", "trawl-credentials"));
+        }
     }
 
     @Test
@@ -646,6 +659,115 @@ class ChartRenderTest {
                 assertThat(container(pod).keySet()).isSubsetOf(containerFields);
             }
         }
+    }
+
+    // ---- browser workers ----------------------------------------------------------------------------------
+
+    @Test
+    void browserWorkersAreOffByDefault() {
+        for (Scenario scenario : List.of(Scenario.DEFAULTS, Scenario.KEDA_ON, Scenario.NATIVE, Scenario.NETWORK_POLICY)) {
+            assertThat(rendered(scenario).docs()).as(scenario.name())
+                    .noneMatch(d -> String.valueOf(Yamls.at(d, "metadata.name")).equals(BROWSER));
+        }
+    }
+
+    @Test
+    void browserWorkersRunTheChromiumImageWithBrowserCapacity() {
+        Rendered r = rendered(Scenario.BROWSER);
+        Map<String, Object> deployment = r.get("Deployment", BROWSER);
+        Map<String, Object> c = container(deployment);
+        assertThat(str(c, "image")).isEqualTo("trawl/scrape-service:0.1.0-browser");
+        // The browser variant is a JVM image even when the others are native.
+        assertThat(str(container(rendered(Scenario.EVERYTHING).get("Deployment", BROWSER)), "image"))
+                .isEqualTo("registry.example.com/trawl/scrape-service:0.1.0-browser");
+        assertThat(map(deployment, "spec.selector.matchLabels")).containsEntry("app.kubernetes.io/component", "scrape-browser");
+
+        Map<String, Object> data = map(r.get("ConfigMap", BROWSER), "data");
+        assertThat(data).containsEntry("trawl.browser.enabled", "true").containsEntry("trawl.browser.contexts", "4")
+                .containsEntry("trawl.browser.js-heap-mb", "256").containsEntry("trawl.browser.memory-cap-mb", "1536")
+                .containsEntry("trawl.worker.concurrency", "4").containsEntry("trawl.worker.prefetch", "4")
+                .containsEntry("quarkus.datasource.reactive.max-size", "2");
+        assertThat(map(r.get("ConfigMap", SCRAPE), "data").keySet()).noneMatch(k -> k.startsWith("trawl.browser."));
+        assertThat(list(c, "env")).anySatisfy(e -> assertThat(e).containsEntry("name", "TRAWL_BROWSER_ENABLED"));
+
+        // The browser is restarted below the pod's memory limit, with room left for the JVM.
+        long limit = mebibytes(str(c, "resources.limits.memory"));
+        assertThat(Long.parseLong((String) data.get("trawl.browser.memory-cap-mb"))).isLessThan(limit - 256);
+        assertThat(mebibytes(str(c, "resources.requests.memory")))
+                .isGreaterThan(mebibytes(str(container(r.get("Deployment", SCRAPE)), "resources.requests.memory")));
+        // Chromium's profile and shared memory live in /tmp.
+        assertThat(at(list(deployment, "spec.template.spec.volumes").get(0), "emptyDir.sizeLimit")).isEqualTo("512Mi");
+        assertThat(at(list(r.get("Deployment", SCRAPE), "spec.template.spec.volumes").get(0), "emptyDir.sizeLimit"))
+                .isEqualTo("64Mi");
+
+        Map<String, Object> hpa = r.get("HorizontalPodAutoscaler", BROWSER);
+        assertThat(map(hpa, "spec.scaleTargetRef")).containsEntry("name", BROWSER);
+        assertThat(map(hpa, "spec")).containsEntry("minReplicas", 1).containsEntry("maxReplicas", 4);
+        assertThat(r.get("HorizontalPodAutoscaler", SCRAPE)).isNotNull();
+        assertThat(map(deployment, "spec")).doesNotContainKey("replicas");
+    }
+
+    @Test
+    void kedaScalesTheBrowserWorkersOnTheBrowserQueue() {
+        Rendered r = rendered(Scenario.BROWSER_KEDA);
+        assertThat(r.ofKind("HorizontalPodAutoscaler")).isEmpty();
+        Map<String, Object> scaled = r.get("ScaledObject", BROWSER);
+        assertThat(map(scaled, "spec.scaleTargetRef")).containsEntry("name", BROWSER).containsEntry("kind", "Deployment");
+        assertThat(map(scaled, "spec")).containsEntry("minReplicaCount", 0).containsEntry("maxReplicaCount", 6);
+        Map<String, Object> trigger = list(scaled, "spec.triggers").get(0);
+        assertThat(map(trigger, "metadata")).containsEntry("queueName", "trawl.tasks.browser")
+                .containsEntry("mode", "QueueLength").containsEntry("value", "3");
+        assertThat(str(trigger, "authenticationRef.name")).isEqualTo(BROWSER);
+        assertThat(r.get("TriggerAuthentication", BROWSER)).isNotNull();
+        // The static workers keep theirs, on trawl.tasks.
+        assertThat(at(list(r.get("ScaledObject", SCRAPE), "spec.triggers").get(0), "metadata.queueName"))
+                .isEqualTo("trawl.tasks");
+        assertThat(map(r.get("Deployment", BROWSER), "spec")).doesNotContainKey("replicas");
+
+        Rendered fixed = render(Map.of("scrapeBrowser.enabled", "true", "keda.enabled", "false",
+                "autoscaling.enabled", "false", "scrapeBrowser.replicaCount", "2"));
+        assertThat(at(fixed.get("Deployment", BROWSER), "spec.replicas")).isEqualTo(2);
+        assertThat(fixed.ofKind("HorizontalPodAutoscaler")).isEmpty();
+    }
+
+    @Test
+    void browserWorkersCountInTheConnectionBudget() {
+        // Defaults: 86 connections of 90; the browser workers add (4 + 1) x 2.
+        assertThatThrownBy(() -> render(Map.of("scrapeBrowser.enabled", "true")))
+                .hasMessageContaining("Postgres connection budget exceeded: the pools can open 96 connections")
+                .hasMessageContaining("scrape-browser 10");
+        assertThat(render(Map.of("scrapeBrowser.enabled", "true", "externalDatabase.maxConnections", "110"))
+                .find("Deployment", BROWSER)).isPresent();
+        assertThatThrownBy(() -> render(Map.of("scrapeBrowser.enabled", "true", "externalDatabase.maxConnections", "200",
+                "scrapeBrowser.concurrency", "8", "scrapeBrowser.prefetch", "2")))
+                .hasMessageContaining("scrapeBrowser.prefetch (2) must be at least scrapeBrowser.concurrency (8)");
+    }
+
+    @Test
+    void browserWorkersAreFencedLikeTheFetcher() {
+        Rendered r = render(Map.of("scrapeBrowser.enabled", "true", "externalDatabase.maxConnections", "200",
+                "networkPolicy.enabled", "true", "scrapeService.fetchAllowNetworks[0]", "10.20.0.0/16"));
+        Map<String, Object> policy = r.get("NetworkPolicy", BROWSER);
+        assertThat(map(policy, "spec.podSelector.matchLabels"))
+                .isEqualTo(map(r.get("Deployment", BROWSER), "spec.selector.matchLabels"));
+        List<Map<String, Object>> egress = list(policy, "spec.egress");
+        assertThat(egress.toString()).contains("0.0.0.0/0", "169.254.0.0/16");
+        assertThat(egress).anySatisfy(rule ->
+                assertThat(list(rule, "to")).containsExactly(Map.of("ipBlock", Map.of("cidr", "10.20.0.0/16"))));
+        assertThat(list(policy, "spec.ingress").toString()).doesNotContain("ingress-nginx");
+        // One allow-list for both fetchers: the guard inside the browser worker gets it too.
+        assertThat(map(r.get("ConfigMap", BROWSER), "data")).containsEntry("trawl.fetch.allow-networks", "10.20.0.0/16");
+    }
+
+    @Test
+    void notesNameTheBrowserWorkersAndTheirScaler() {
+        assertThat(Chart.notes(Map.of())).doesNotContain("Browsers:");
+        assertThat(Chart.notes(Map.of("scrapeBrowser.enabled", "true", "externalDatabase.maxConnections", "200")))
+                .contains("Browsers:  trawl-scrape-browser renders `\"render\": \"browser\"` jobs, 4 pages at once per pod;"
+                        + " an HPA scales it on CPU (1..4 replicas)");
+        assertThat(Chart.notes(Map.of("scrapeBrowser.enabled", "true", "externalDatabase.maxConnections", "200",
+                "keda.enabled", "true")))
+                .contains("KEDA scales it on the depth of trawl.tasks.browser (1..4 replicas)");
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------

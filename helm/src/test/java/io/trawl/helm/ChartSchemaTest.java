@@ -63,6 +63,12 @@ class ChartSchemaTest {
             probes.startup.failureThreshold             | 0
             jobservice.replicaCount                     | 2
             scrapeService.replicas                      | 2
+            scrapeBrowser.enabled                       | maybe
+            scrapeBrowser.contexts                      | 0
+            scrapeBrowser.keda.minReplicaCount          | -1
+            scrapeBrowser.keda.queueLength              | 0
+            scrapeBrowser.tmpSizeLimit                  | lots
+            scrapeBrowser.imageTagSuffix                | ':latest'
             """)
     void wrongValuesAreRejected(String key, String value) {
         assertThatThrownBy(() -> Chart.template(List.of(), Map.of(key, value)))
@@ -83,6 +89,8 @@ class ChartSchemaTest {
             apiKeys                              | k1=acme,k2=globex
             apiKeys                              | 'k=with=equals=acme, k2=globex'
             jobService.config.quarkus\\.log\\.level | DEBUG
+            scrapeBrowser.keda.minReplicaCount   | 0
+            scrapeBrowser.tmpSizeLimit           | 1Gi
             """)
     void rightValuesAreAccepted(String key, String value) {
         assertThat(Chart.template(List.of(), Map.of(key, value))).contains("kind: Deployment");

@@ -43,6 +43,22 @@ class DockerfilesTest {
                 .contains("ENTRYPOINT [\"./application\", \"-Dquarkus.http.host=0.0.0.0\"]");
     }
 
+    @org.junit.jupiter.api.Test
+    void browserImageBringsDebiansChromiumAndNodeAndNoDownloadedBrowser() throws IOException {
+        String dockerfile = read("scrape-service", "Dockerfile.browser");
+        assertThat(only(FROM, dockerfile)).startsWith("debian:");
+        assertThat(lastUser(dockerfile)).isEqualTo("185");
+        assertThat(only(EXPOSE, dockerfile)).isEqualTo(port("scrape-service"));
+        assertThat(dockerfile).containsPattern("apt-get install[^\\n]* chromium")
+                .containsPattern("apt-get install[^\\n]* nodejs")
+                .contains("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1", "PLAYWRIGHT_NODEJS_PATH=/usr/bin/node",
+                        "TRAWL_BROWSER_ENABLED=true", "HOME=/tmp", "-Dquarkus.http.host=0.0.0.0")
+                .doesNotContain("playwright install", "npx");
+        for (String dir : List.of("lib/", "app/", "quarkus/")) {
+            assertThat(dockerfile).contains("COPY --chown=185 target/quarkus-app/" + dir + " /deployments/" + dir);
+        }
+    }
+
     private static String read(String component, String file) throws IOException {
         return Files.readString(Chart.root().resolve(component).resolve("src/main/docker").resolve(file));
     }

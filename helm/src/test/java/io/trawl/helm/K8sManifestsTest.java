@@ -49,7 +49,7 @@ class K8sManifestsTest {
 
     @Test
     void everyManifestIsListedInItsKustomization() throws IOException {
-        for (Path dir : List.of(K8S.resolve("base"), K8S.resolve("keda"))) {
+        for (Path dir : List.of(K8S.resolve("base"), K8S.resolve("keda"), K8S.resolve("browser"))) {
             Map<String, Object> kustomization = Chart.parse(Files.readString(dir.resolve("kustomization.yaml"))).get(0);
             @SuppressWarnings("unchecked")
             List<String> resources = (List<String>) kustomization.get("resources");
@@ -90,6 +90,16 @@ class K8sManifestsTest {
         assertThat(ids(built)).isEqualTo(ids(chart))
                 .contains("ScaledObject/trawl-scrape-service", "TriggerAuthentication/trawl-scrape-service")
                 .doesNotContain("HorizontalPodAutoscaler/trawl-scrape-service");
+        assertThat(new HashSet<>(built)).isEqualTo(new HashSet<>(chart));
+    }
+
+    @Test
+    void kustomizeBuildsTheBrowserOverlayAsTheChartRendersIt() {
+        List<Map<String, Object>> built = kustomize("k8s/browser");
+        List<Map<String, Object>> chart = withoutHooks(Chart.template(List.of(), RenderK8s.BROWSER_VALUES));
+        assertThat(ids(built)).isEqualTo(ids(chart))
+                .contains("Deployment/trawl-scrape-browser", "HorizontalPodAutoscaler/trawl-scrape-browser",
+                        "ConfigMap/trawl-scrape-browser", "HorizontalPodAutoscaler/trawl-scrape-service");
         assertThat(new HashSet<>(built)).isEqualTo(new HashSet<>(chart));
     }
 

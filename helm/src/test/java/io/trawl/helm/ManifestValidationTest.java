@@ -29,7 +29,7 @@ class ManifestValidationTest {
             Files.writeString(rendered.resolve(scenario.fileName()), yaml);
             documents += Chart.parse(yaml).size();
         }
-        for (String dir : new String[] {"k8s", "k8s/keda"}) {
+        for (String dir : new String[] {"k8s", "k8s/keda", "k8s/browser"}) {
             String built = Processes.run(Chart.root(), 120,
                     Processes.require("kubectl", "kustomize").toString(), "kustomize", dir).output();
             Files.writeString(rendered.resolve("kustomize-" + dir.replace('/', '-') + ".yaml"), built);

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  *       user creates, scrape-service scaled by the CPU HPA; plain YAML plus a kustomization.
  *   <li>{@code k8s/kustomization.yaml}: the base ({@code kubectl apply -k k8s/}).
  *   <li>{@code k8s/keda/}: an overlay that replaces that HPA by the KEDA ScaledObject on trawl.tasks.
+ *   <li>{@code k8s/browser/}: an overlay that adds the browser workers (scrape-browser: Deployment, ConfigMap,
+ *       Service, budget and their CPU HPA) to the base.
  * </ul>
  *
  * Hooks (the `helm test` Pod) are left out: kubectl has no hooks.
@@ -37,6 +39,19 @@ public final class RenderK8s {
     static final Map<String, Object> KEDA_VALUES = Map.of(
             "credentials.existingSecret", SECRET,
             "keda.enabled", "true");
+
+    /**
+     * The base with the browser workers. Their pools count in the connection budget: with them the pools can
+     * open 96 connections, so this render assumes max_connections 110 (10 reserved), as the overlay says.
+     */
+    static final Map<String, Object> BROWSER_VALUES = Map.of(
+            "credentials.existingSecret", SECRET,
+            "keda.enabled", "false",
+            "autoscaling.enabled", "true",
+            "scrapeBrowser.enabled", "true",
+            "externalDatabase.maxConnections", "110");
+
+    static final String BROWSER_COMPONENT = "app.kubernetes.io/component: scrape-browser";
 
     private static final Pattern SOURCE = Pattern.compile("(?m)^# Source: trawl/templates/(\\S+)$");
 
@@ -69,6 +84,12 @@ public final class RenderK8s {
         Map<String, List<String>> keda = bySource(Chart.template(List.of(), KEDA_VALUES));
         files.put("keda/scaledobject.yaml", file(keda.get("scaledobject.yaml"), KEDA_VALUES));
         files.put("keda/kustomization.yaml", kedaKustomization(base.get("hpa.yaml")));
+
+        List<String> browser = new ArrayList<>();
+        bySource(Chart.template(List.of(), BROWSER_VALUES)).values().forEach(docs -> docs.stream()
+                .filter(doc -> doc.contains(BROWSER_COMPONENT)).forEach(browser::add));
+        files.put("browser/scrape-browser.yaml", file(browser, BROWSER_VALUES));
+        files.put("browser/kustomization.yaml", browserKustomization());
         return files;
     }
 
@@ -128,6 +149,7 @@ public final class RenderK8s {
             #
             # kubectl apply -k k8s/        scrape-service scaled by an HPA on CPU (this base)
             # kubectl apply -k k8s/keda/   scrape-service scaled by KEDA on the depth of trawl.tasks
+            # kubectl apply -k k8s/browser/  the base plus the browser workers (render: "browser" jobs)
             #
             """;
 
@@ -159,6 +181,19 @@ public final class RenderK8s {
                 + "      kind: " + hpa.get("kind") + "\n"
                 + "      metadata:\n"
                 + "        name: " + Yamls.str(hpa, "metadata.name") + "\n";
+    }
+
+    private static String browserKustomization() {
+        return header(BROWSER_VALUES)
+                + "# The base plus the browser workers (scrape-browser): scrape-service's image variant with Chromium\n"
+                + "# (<image>:<tag>-browser, scrape-service/src/main/docker/Dockerfile.browser), TRAWL_BROWSER_ENABLED=true,\n"
+                + "# scaled by a CPU HPA (the chart's scrapeBrowser.keda gives them a ScaledObject on trawl.tasks.browser).\n"
+                + "# With them the pools can open 96 Postgres connections: max_connections must be at least 106.\n"
+                + "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                + "kind: Kustomization\n"
+                + "resources:\n"
+                + "  - ../base\n"
+                + "  - scrape-browser.yaml\n";
     }
 
     private static void deleteYaml(Path k8s) throws IOException {

@@ -27,13 +27,21 @@ enum Scenario {
             "scrapeService.fetchAllowNetworks[0]", "10.20.0.0/16"),
     /** The ServiceMonitor forced on. */
     SERVICE_MONITOR(List.of(), "serviceMonitor.enabled", "true"),
+    /** The browser workers, scaled by the CPU HPA as the static ones (no cluster to look at for KEDA). */
+    BROWSER(List.of(), "scrapeBrowser.enabled", "true", "externalDatabase.maxConnections", "200"),
+    /** The browser workers with KEDA: a ScaledObject of their own on trawl.tasks.browser. */
+    BROWSER_KEDA(List.of(), "scrapeBrowser.enabled", "true", "keda.enabled", "true",
+            "scrapeBrowser.keda.minReplicaCount", "0", "scrapeBrowser.keda.maxReplicaCount", "6",
+            "scrapeBrowser.keda.queueLength", "3", "externalDatabase.maxConnections", "200"),
     /** Everything at once, native, with a fully qualified release and extra Quarkus properties. */
     EVERYTHING(List.of("values-native.yaml"), "keda.enabled", "true", "ingress.enabled", "true",
             "networkPolicy.enabled", "true", "serviceMonitor.enabled", "true",
             "credentials.existingSecret", "trawl-credentials", "image.registry", "registry.example.com",
             "scrapeService.fetchAllowNetworks[0]", "10.20.0.0/16",
             "scrapeService.fetchAllowNetworks[1]", "192.168.7.0/24",
-            "jobService.webhookAllowNetworks[0]", "10.30.0.0/16");
+            "jobService.webhookAllowNetworks[0]", "10.30.0.0/16",
+
+            "scrapeBrowser.enabled", "true", "externalDatabase.maxConnections", "200");
 
     private final List<String> valuesFiles;
     private final Map<String, Object> values;

@@ -45,9 +45,9 @@ class ServiceConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"job-service", "scrape-service", "event-service"})
+    @ValueSource(strings = {"job-service", "scrape-service", "event-service", "scrape-browser"})
     void configMapKeysAreRealPropertiesOfTheService(String component) {
-        QuarkusProperties service = QuarkusProperties.of(component);
+        QuarkusProperties service = QuarkusProperties.of(service(component));
         Map<String, Object> data = map(everything.get("ConfigMap", "trawl-" + component), "data");
         Set<String> unknown = new TreeSet<>(data.keySet());
         unknown.removeAll(service.names());
@@ -59,9 +59,9 @@ class ServiceConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"job-service", "scrape-service", "event-service"})
+    @ValueSource(strings = {"job-service", "scrape-service", "event-service", "scrape-browser"})
     void secretVariablesAreRealPropertiesAndConnectionSettingsAreComplete(String component) {
-        QuarkusProperties service = QuarkusProperties.of(component);
+        QuarkusProperties service = QuarkusProperties.of(service(component));
         List<Map<String, Object>> env = list(container(everything.get("Deployment", "trawl-" + component)), "env");
         Set<String> variables = env.stream().map(e -> (String) e.get("name")).collect(Collectors.toSet());
         for (Map<String, Object> e : env) {
@@ -80,9 +80,9 @@ class ServiceConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"job-service", "scrape-service", "event-service"})
+    @ValueSource(strings = {"job-service", "scrape-service", "event-service", "scrape-browser"})
     void portsMatchTheServicesOwnDefaults(String component) {
-        QuarkusProperties service = QuarkusProperties.of(component);
+        QuarkusProperties service = QuarkusProperties.of(service(component));
         String port = service.value("quarkus.http.port").orElseThrow(() ->
                 new AssertionError(component + " sets no quarkus.http.port"));
         Map<String, Object> data = map(everything.get("ConfigMap", "trawl-" + component), "data");
@@ -91,6 +91,22 @@ class ServiceConfigTest {
                 .isEqualTo(Integer.parseInt(port));
         assertThat(at(list(everything.get("Service", "trawl-" + component), "spec.ports").get(0), "port"))
                 .isEqualTo(Integer.parseInt(port));
+    }
+
+    /** The service a component runs: the browser workers are scrape-service. */
+    static String service(String component) {
+        return component.equals("scrape-browser") ? "scrape-service" : component;
+    }
+
+    @Test
+    void theBrowserKeysTheChartSetsAreScrapeServicesBrowserConfig() {
+        Set<String> browser = ConfigMappings.of("scrape-service").stream().filter(n -> n.startsWith("trawl.browser."))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(browser).contains("trawl.browser.enabled", "trawl.browser.contexts", "trawl.browser.js-heap-mb",
+                "trawl.browser.memory-cap-mb", "trawl.browser.executable-path");
+        Map<String, Object> data = map(everything.get("ConfigMap", "trawl-scrape-browser"), "data");
+        assertThat(data.keySet().stream().filter(k -> k.startsWith("trawl.browser.")).toList())
+                .isNotEmpty().allSatisfy(k -> assertThat(browser).contains(k));
     }
 
     @Test

@@ -29,6 +29,8 @@ public final class TrawlSystem implements AutoCloseable {
     public static final String JOB = "job-service";
     public static final String EVENT = "event-service";
     public static final String SCRAPE = "scrape-service";
+    /** A scrape-service process started with browser capacity (TRAWL_BROWSER_ENABLED=true). */
+    public static final String BROWSER = "scrape-browser";
 
     private final Path root;
     private final String prefix;
@@ -40,6 +42,8 @@ public final class TrawlSystem implements AutoCloseable {
     private final ServiceProcess job;
     private final ServiceProcess event;
     private final List<ServiceProcess> scrapers = new CopyOnWriteArrayList<>();
+    private final List<ServiceProcess> browsers = new CopyOnWriteArrayList<>();
+    private int browsersStarted;
     private boolean spaceCreated;
 
     /** How to run the system. */
@@ -51,6 +55,7 @@ public final class TrawlSystem implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         List<String> javaOptions = new ArrayList<>();
         int scrapers = 1;
+        int browsers = 0;
         Path logDir;
         Duration readyTimeout = Duration.ofSeconds(120);
 
@@ -95,6 +100,15 @@ public final class TrawlSystem implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many scrape-service processes with browser capacity start ({@code TRAWL_BROWSER_ENABLED=true}; they
+         * need {@code /usr/bin/chromium} and Node.js 20+). Default none.
+         */
+        public Options browsers(int n) {
+            this.browsers = n;
+            return this;
+        }
+
         public Options logDir(Path dir) {
             this.logDir = dir;
             return this;
@@ -133,6 +147,9 @@ public final class TrawlSystem implements AutoCloseable {
         for (int i = 1; i <= o.scrapers; i++) {
             scrapers.add(process(SCRAPE, scrapeName(i), freePort()));
         }
+        for (int i = 1; i <= o.browsers; i++) {
+            browsers.add(process(SCRAPE, browserName(++browsersStarted), freePort()));
+        }
     }
 
     /** Creates the space, starts job-service (migrations), then event-service and the scrapers, all ready. */
@@ -159,6 +176,7 @@ public final class TrawlSystem implements AutoCloseable {
         List<ServiceProcess> rest = new ArrayList<>();
         rest.add(event);
         rest.addAll(scrapers);
+        rest.addAll(browsers);
         rest.forEach(ServiceProcess::start);
         rest.forEach(p -> p.awaitReady(readyTimeout));
     }
@@ -191,6 +209,9 @@ public final class TrawlSystem implements AutoCloseable {
             // A recognisable worker id (<host>-<first 8 hex of quarkus.uuid>) so events name the process.
             own.put("QUARKUS_UUID", workerUuid(name));
         }
+        if (name.startsWith(BROWSER)) {
+            own.put("TRAWL_BROWSER_ENABLED", "true");
+        }
         return new ServiceProcess(name, jar, port, own, javaOptions, logDir.resolve(name + ".log"));
     }
 
@@ -198,9 +219,16 @@ public final class TrawlSystem implements AutoCloseable {
         return i == 1 ? SCRAPE : SCRAPE + "-" + i;
     }
 
+    private static String browserName(int i) {
+        return i == 1 ? BROWSER : BROWSER + "-" + i;
+    }
+
+    /** e2e0000n-… for scrape-service n, e2e1000n-… for browser worker n. */
     private static String workerUuid(String name) {
-        int n = name.equals(SCRAPE) ? 1 : Integer.parseInt(name.substring(SCRAPE.length() + 1));
-        return String.format("e2e%05x-0000-4000-8000-%012x", n, ProcessHandle.current().pid());
+        boolean browser = name.startsWith(BROWSER);
+        String base = browser ? BROWSER : SCRAPE;
+        int n = name.equals(base) ? 1 : Integer.parseInt(name.substring(base.length() + 1));
+        return String.format("e2e%05x-0000-4000-8000-%012x", browser ? 0x10000 + n : n, ProcessHandle.current().pid());
     }
 
     /** The suffix of a scrape process' worker id in events ({@code worker} of {@code task.started}). */
@@ -215,6 +243,23 @@ public final class TrawlSystem implements AutoCloseable {
         p.start();
         p.awaitReady(readyTimeout);
         return p;
+    }
+
+    /**
+     * Starts one more scrape-service process with browser capacity (ready when this returns), named
+     * {@code scrape-browser}, {@code scrape-browser-2}, ... in the order they start.
+     */
+    public ServiceProcess addBrowser() {
+        ServiceProcess p = process(SCRAPE, browserName(++browsersStarted), freePort());
+        browsers.add(p);
+        p.start();
+        p.awaitReady(readyTimeout);
+        return p;
+    }
+
+    /** The browser workers started so far (running or not). */
+    public List<ServiceProcess> browsers() {
+        return List.copyOf(browsers);
     }
 
     public ServiceProcess job() {
@@ -235,6 +280,7 @@ public final class TrawlSystem implements AutoCloseable {
         all.add(job);
         all.add(event);
         all.addAll(scrapers);
+        all.addAll(browsers);
         return all;
     }
 
