@@ -21,7 +21,8 @@ public class RefusalMapper implements ExceptionMapper<Refusal> {
         return ProblemMappers.respond(problem(refusal), uriInfo);
     }
 
-    static ProblemException problem(Refusal refusal) {
+    /** The problem+json a refusal becomes (also for the dashboard, which renders it as a page). */
+    public static ProblemException problem(Refusal refusal) {
         if (refusal instanceof Refusal.InvalidInput invalid) {
             return ProblemException.badParameter(invalid.field(), invalid.reason());
         }

@@ -7,6 +7,7 @@ import io.trawl.common.spec.InvalidSpecException;
 import io.trawl.job.repository.ScheduleRecord;
 import io.trawl.job.service.JobSearchService;
 import io.trawl.job.service.ScheduleService;
+import io.trawl.job.domain.Refusal;
 import io.trawl.web.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -109,6 +110,7 @@ public class UiSchedulesResource {
                         UiTemplates.schedule(ui.chrome(session, s.name(), "schedules", msg), new UiViews.SchedulePage(
                                 UiViews.ScheduleRow.of(s), runs.stream().map(UiViews.RunRow::of).toList(),
                                 form != null ? form : formOf(s), "/ui/jobs?schedule=" + s.id())))))
+                .onFailure(Refusal.class).transform(UiSupport::problemOf)
                 .onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session, 404, "No such schedule",
                         e.getMessage(), "/ui/schedules"));
     }

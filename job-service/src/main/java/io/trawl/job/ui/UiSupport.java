@@ -118,4 +118,10 @@ public class UiSupport {
             return "0";
         }
     }
+
+    /** A service's refusal as the problem the page renders (the same words and status the API answers with). */
+    static Throwable problemOf(Throwable failure) {
+        return failure instanceof io.trawl.job.domain.Refusal refusal
+                ? io.trawl.job.rest.RefusalMapper.problem(refusal) : failure;
+    }
 }
