@@ -160,6 +160,11 @@ each becomes the environment variable Quarkus derives from the name (see trawl.e
   "trawl.rabbitmq.port" (toString (int $mq.port))
   "trawl.rabbitmq.vhost" $mq.vhost
 }}
+{{- if has .component (list "job-service" "scrape-service") }}
+{{- $_ := set $props "trawl.retry.backoff-base" $root.Values.retry.backoffBase }}
+{{- $_ := set $props "trawl.retry.backoff-max" $root.Values.retry.backoffMax }}
+{{- $_ := set $props "trawl.retry.backoff-jitter" (include "trawl.propertyValue" $root.Values.retry.backoffJitter) }}
+{{- end }}
 {{- if eq .component "scrape-service" }}
 {{- if lt (int $v.prefetch) (int $v.concurrency) }}
 {{- fail (printf "scrapeService.prefetch (%d) must be at least scrapeService.concurrency (%d), or fetch slots wait for the broker" (int $v.prefetch) (int $v.concurrency)) }}

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
@@ -34,11 +35,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class Dispatcher {
 
-    /** What a round did. */
-    public record Round(int dispatched, List<EventEnvelope> events) {
-        static final Round NONE = new Round(0, List.of());
-    }
-
     private final Pool pool;
     private final DispatchRepository repository;
     private final RabbitPublisher publisher;
@@ -64,37 +60,34 @@ public class Dispatcher {
             return Uni.createFrom().item(0);
         }
         return pool.withTransaction(this::round)
-                .invoke(round -> {
-                    dispatched.increment(round.dispatched());
-                    eventPublisher.publish(round.events());
-                })
-                .onItem().transform(Round::dispatched);
+                .map(eventPublisher::afterCommit)
+                .invoke(n -> dispatched.increment(n));
     }
 
-    private Uni<Round> round(SqlConnection tx) {
+    private Uni<Committed<Integer>> round(SqlConnection tx) {
         return repository.lockDueHosts(tx, config.hostsPerRound()).onItem().transformToUni(hosts -> {
             if (hosts.isEmpty()) {
-                return Uni.createFrom().item(Round.NONE);
+                return Uni.createFrom().item(Committed.quiet(0));
             }
             return repository.hostSlots(tx, hosts)
                     .chain(slots -> repository.candidates(tx, hosts, LimitsSpec.MAX_PER_HOST_CONCURRENCY)
                             .onItem().transform(candidates -> DispatchPlanner.plan(slots, candidates,
                                     config.batchSize())))
-                    .chain(plan -> plan.chosen().isEmpty() ? Uni.createFrom().item(Round.NONE) : execute(tx, plan));
+                    .chain(plan -> plan.chosen().isEmpty() ? Uni.createFrom().item(Committed.quiet(0)) : execute(tx, plan));
         });
     }
 
-    private Uni<Round> execute(SqlConnection tx, DispatchPlanner.Plan plan) {
+    private Uni<Committed<Integer>> execute(SqlConnection tx, DispatchPlanner.Plan plan) {
         Set<UUID> jobIds = new LinkedHashSet<>();
         plan.chosen().forEach(c -> jobIds.add(c.jobId()));
         List<Long> taskIds = plan.chosen().stream().map(DispatchPlanner.Candidate::taskId).toList();
         return repository.lockActiveJobs(tx, jobIds).chain(active -> {
             if (active.isEmpty()) {
-                return Uni.createFrom().item(Round.NONE);
+                return Uni.createFrom().item(Committed.quiet(0));
             }
             return repository.queue(tx, taskIds, active).chain(queued -> {
                 if (queued.isEmpty()) {
-                    return Uni.createFrom().item(Round.NONE);
+                    return Uni.createFrom().item(Committed.quiet(0));
                 }
                 Set<UUID> queuedJobs = new LinkedHashSet<>();
                 queued.forEach(q -> queuedJobs.add(q.jobId()));
@@ -115,7 +108,7 @@ public class Dispatcher {
                         .chain(() -> repository.startJobs(tx, queuedJobs))
                         .chain(started -> appendStarted(tx, started))
                         .chain(events -> publisher.publishAll(messages(queued))
-                                .onItem().transform(v -> new Round(queued.size(), events)));
+                                .onItem().transform(v -> new Committed<>(queued.size(), events)));
             });
         });
     }

@@ -3,6 +3,7 @@ package io.trawl.job.service;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.spec.JobSpecParser;
 import io.trawl.common.state.JobStatus;
@@ -72,29 +73,29 @@ public class ScheduleFirer {
             return Uni.createFrom().item(created);
         }
         return pool.withTransaction(tx -> schedules.lockNextDue(tx, now, handled)
-                        .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Outcome>empty())
+                        .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Committed<Outcome>>empty())
                                 : handle(tx, found.get(), now).map(Optional::of)))
                 .chain(outcome -> {
                     if (outcome.isEmpty()) {
                         return Uni.createFrom().item(created);
                     }
-                    Outcome o = outcome.get();
+                    boolean createdJobs = !outcome.get().events().isEmpty();
+                    Outcome o = events.afterCommit(outcome.get());
                     handled.add(o.scheduleId());
-                    if (!o.events().isEmpty()) {
-                        events.publish(o.events());
+                    if (createdJobs) {
                         dispatchLoop.wakeUp();
                     }
                     return next(now, handled, created + o.jobsCreated());
                 });
     }
 
-    private Uni<Outcome> handle(SqlConnection tx, ScheduleRecord s, Instant now) {
+    private Uni<Committed<Outcome>> handle(SqlConnection tx, ScheduleRecord s, Instant now) {
         State state = new State(s);
         return runQueued(tx, s, state)
                 .chain(() -> runDue(tx, s, now, state))
                 .chain(() -> schedules.saveFireState(tx, s.id(), state.nextFire, state.lastFire, state.lastJob,
                         state.queuedFire))
-                .map(v -> new Outcome(s.id(), state.created, state.events));
+                .map(v -> new Committed<>(new Outcome(s.id(), state.created), state.events));
     }
 
     /** Overlap "queue": the waiting fire runs once the previous job has finished. */
@@ -157,7 +158,7 @@ public class ScheduleFirer {
                     s.id(), fireTime).map(created -> {
                         state.created++;
                         state.events.addAll(created.events());
-                        return created.job().id();
+                        return created.value().job().id();
                     });
         }).invoke(jobId -> {
             state.lastJob = jobId;
@@ -187,6 +188,6 @@ public class ScheduleFirer {
     }
 
     /** What handling one schedule did. */
-    record Outcome(UUID scheduleId, int jobsCreated, List<EventEnvelope> events) {
+    record Outcome(UUID scheduleId, int jobsCreated) {
     }
 }

@@ -1,6 +1,7 @@
 package io.trawl.scrape.service;
 
 import io.smallrye.mutiny.Uni;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
@@ -28,10 +29,10 @@ import java.util.concurrent.ThreadLocalRandom;
 @ApplicationScoped
 public class TaskLedger {
 
-    /** The result of a claim: the task (when it is ours now) and the events to publish. */
-    public record Claim(Optional<ClaimedTask> task, String skipReason, List<EventEnvelope> events) {
-        static Claim skipped(String reason) {
-            return new Claim(Optional.empty(), reason, List.of());
+    /** The result of a claim: the task when it is ours now, else why not. */
+    public record Claim(Optional<ClaimedTask> task, String skipReason) {
+        static Committed<Claim> skipped(String reason) {
+            return Committed.quiet(new Claim(Optional.empty(), reason));
         }
     }
 
@@ -60,7 +61,7 @@ public class TaskLedger {
     }
 
     /** Claims the task for {@code worker}: only while its job is running and the task is queued. */
-    public Uni<Claim> claim(TaskMessage message, String worker) {
+    public Uni<Committed<Claim>> claim(TaskMessage message, String worker) {
         return pool.withTransaction(tx -> tasks.lockJob(tx, message.jobId()).chain(status -> {
             if (status.isEmpty()) {
                 return Uni.createFrom().item(Claim.skipped("job does not exist"));
@@ -73,7 +74,7 @@ public class TaskLedger {
                             ? Uni.createFrom().item(Claim.skipped("task is not queued"))
                             : EventLog.append(tx, message.jobId(), Events.taskStarted(claimed.get().id(),
                                             claimed.get().url(), claimed.get().attempt(), worker))
-                                    .onItem().transform(events -> new Claim(claimed, null, events)));
+                                    .onItem().transform(events -> new Committed<>(new Claim(claimed, null), events)));
         }));
     }
 
@@ -110,7 +111,7 @@ public class TaskLedger {
      * A failed attempt: back to pending with backoff (task.retrying) while it is retryable and attempts remain,
      * else failed (task.failed, tasks_failed + 1).
      */
-    public Uni<Outcome<FailureResult>> fail(ClaimedTask task, FailedAttempt failure) {
+    public Uni<Committed<FailureResult>> fail(ClaimedTask task, FailedAttempt failure) {
         boolean retry = failure.retryable() && task.attempt() < task.maxAttempts();
         return pool.withTransaction(tx -> tasks.lockJob(tx, task.jobId()).chain(() -> {
             if (retry) {
@@ -119,17 +120,17 @@ public class TaskLedger {
                     delay = failure.minDelay();
                 }
                 return tasks.retry(tx, task, delay.toMillis(), failure.error(), failure.httpStatus())
-                        .chain(next -> next.isEmpty() ? Uni.createFrom().item(Outcome.none(FailureResult.NOT_OURS))
+                        .chain(next -> next.isEmpty() ? Uni.createFrom().item(Committed.quiet(FailureResult.NOT_OURS))
                                 : EventLog.append(tx, task.jobId(), Events.taskRetrying(task.id(), task.url(),
                                                 task.attempt(), failure.error(), next.get()))
-                                        .onItem().transform(e -> new Outcome<>(FailureResult.RETRYING, e)));
+                                        .onItem().transform(e -> new Committed<>(FailureResult.RETRYING, e)));
             }
             return tasks.fail(tx, task, failure.error(), failure.httpStatus()).chain(ours -> !ours
-                    ? Uni.createFrom().item(Outcome.none(FailureResult.NOT_OURS))
+                    ? Uni.createFrom().item(Committed.quiet(FailureResult.NOT_OURS))
                     : tasks.countFailed(tx, task.jobId())
                             .chain(() -> EventLog.append(tx, task.jobId(), Events.taskFailed(task.id(), task.url(),
                                     task.attempt(), failure.error(), failure.httpStatus())))
-                            .onItem().transform(e -> new Outcome<>(FailureResult.FAILED, e)));
+                            .onItem().transform(e -> new Committed<>(FailureResult.FAILED, e)));
         }));
     }
 
@@ -155,12 +156,5 @@ public class TaskLedger {
     /** Encodes one extracted item as the JSON stored in items.data. */
     public static String itemJson(java.util.Map<String, String> item) {
         return WireJson.encodeString(item);
-    }
-
-    /** A write's result and the events it appended. */
-    public record Outcome<T>(T result, List<EventEnvelope> events) {
-        static <T> Outcome<T> none(T result) {
-            return new Outcome<>(result, List.of());
-        }
     }
 }

@@ -14,8 +14,8 @@ import io.trawl.scrape.messaging.EventPublisher;
 import io.trawl.scrape.metrics.ScrapeMetrics;
 import io.trawl.scrape.repository.ClaimedTask;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -50,11 +50,12 @@ public class TaskProcessor {
     private final ScrapeMetrics metrics;
     private final WorkerIdentity worker;
     private final Duration dbRetryTimeout;
+    private final Clock clock;
     private volatile boolean stopping;
 
     public TaskProcessor(TaskLedger ledger, SpecCache specs, PageWork pages, LeaseKeeper leases,
             InFlightTasks inFlight, HostFeedback feedback, EventPublisher events, ScrapeMetrics metrics,
-            WorkerIdentity worker, ScrapeConfig config) {
+            WorkerIdentity worker, ScrapeConfig config, Clock clock) {
         this.ledger = ledger;
         this.specs = specs;
         this.pages = pages;
@@ -65,6 +66,7 @@ public class TaskProcessor {
         this.metrics = metrics;
         this.worker = worker;
         this.dbRetryTimeout = config.worker().dbRetryTimeout();
+        this.clock = clock;
     }
 
     /** Stop claiming: messages that arrive from now on are held (redelivered to another pod). */
@@ -87,8 +89,8 @@ public class TaskProcessor {
         }
         InFlightTasks.Ticket ticket = inFlight.open(message.taskId(), message.jobId());
         return withDbRetry(() -> ledger.claim(message, worker.id()))
-                .onItem().transformToUni(claim -> {
-                    publish(claim.events());
+                .onItem().transformToUni(committed -> {
+                    TaskLedger.Claim claim = events.afterCommit(committed);
                     if (claim.task().isEmpty()) {
                         metrics.message("skipped");
                         Log.debugf("task %d not started: %s", message.taskId(), claim.skipReason());
@@ -96,7 +98,7 @@ public class TaskProcessor {
                     }
                     ClaimedTask task = claim.task().get();
                     if (task.queuedAt() != null) {
-                        metrics.queueWait(Duration.between(task.queuedAt(), Instant.now()));
+                        metrics.queueWait(Duration.between(task.queuedAt(), clock.instant()));
                     }
                     return run(task, ticket);
                 })
@@ -169,9 +171,8 @@ public class TaskProcessor {
         Duration minDelay = failed.retryAfter().orElse(null);
         return withDbRetry(() -> ledger.fail(task, new TaskLedger.FailedAttempt(failed.error(), failed.httpStatus(),
                         failed.retryable(), minDelay)))
-                .onItem().transform(outcome -> {
-                    publish(outcome.events());
-                    metrics.page(switch (outcome.result()) {
+                .onItem().transform(committed -> {
+                    metrics.page(switch (events.afterCommit(committed)) {
                         case RETRYING -> "retrying";
                         case FAILED -> "failed";
                         case NOT_OURS -> "abandoned";
