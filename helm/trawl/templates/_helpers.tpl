@@ -224,6 +224,11 @@ each becomes the environment variable Quarkus derives from the name (see trawl.e
   "trawl.rabbitmq.port" (toString (int $mq.port))
   "trawl.rabbitmq.vhost" $mq.vhost
 }}
+{{- if or (eq .component "job-service") $c.worker }}
+{{- $_ := set $props "trawl.retry.backoff-base" $root.Values.retry.backoffBase }}
+{{- $_ := set $props "trawl.retry.backoff-max" $root.Values.retry.backoffMax }}
+{{- $_ := set $props "trawl.retry.backoff-jitter" (include "trawl.propertyValue" $root.Values.retry.backoffJitter) }}
+{{- end }}
 {{- if $c.worker }}
 {{- if lt (int $v.prefetch) (int $v.concurrency) }}
 {{- fail (printf "%s.prefetch (%d) must be at least %s.concurrency (%d), or fetch slots wait for the broker" $c.key (int $v.prefetch) $c.key (int $v.concurrency)) }}

@@ -46,10 +46,8 @@ public final class E2eEnvironment implements AutoCloseable {
             new String[] {"TRAWL_WORKER_LEASE", "8s"},
             new String[] {"TRAWL_WORKER_LEASE_RENEW_INTERVAL", "2s"},
             // retries (503-twice, timeouts, expired leases) after 300 ms, 600 ms, ... instead of 2 s, 4 s, ...
-            new String[] {"TRAWL_WORKER_BACKOFF_BASE", "300ms"},
-            new String[] {"TRAWL_WORKER_BACKOFF_MAX", "3s"},
-            new String[] {"TRAWL_REAPER_BACKOFF_BASE", "300ms"},
-            new String[] {"TRAWL_REAPER_BACKOFF_MAX", "3s"},
+            new String[] {"TRAWL_RETRY_BACKOFF_BASE", "300ms"},
+            new String[] {"TRAWL_RETRY_BACKOFF_MAX", "3s"},
             new String[] {"TRAWL_WORKER_HEARTBEAT_INTERVAL", "2s"});
 
     /** JVM options of the service processes (small heaps; two cores are shared by four JVMs and Maven). */

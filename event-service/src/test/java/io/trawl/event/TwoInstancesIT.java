@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.Test;
  * queue, each would see about half of them and heal the rest from Postgres).
  */
 @QuarkusIntegrationTest
-@QuarkusTestResource(value = TwoInstancesIT.FastPathOnly.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = TwoInstancesIT.FastPathOnly.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class TwoInstancesIT {
 
     static final int EVENTS = 300;

@@ -104,11 +104,9 @@ class DispatcherTest {
     @Test
     void twoDispatchersPublishEachOf5000TasksExactlyOnce() throws Exception {
         // 100 hosts x 50 pages; 64 in flight allowed per host, so everything can go out without workers
-        UUID job = create("""
-                {"name": "race", "seedTemplate": {"url": "http://h{h}.race.example/p{p}",
-                  "params": {"h": [%s], "p": [%s]}},
-                 "crawl": {"maxPages": 5000}, "limits": {"perHostConcurrency": 64, "perHostDelayMs": 0}}
-                """.formatted(numbers(100), numbers(50)));
+        UUID job = create(Specs.aCrawl().named("race")
+                .withSeedTemplate("http://h{h}.race.example/p{p}", "h", Specs.numbers(100)).andParam("p", Specs.numbers(50))
+                .maxPages(5000).perHost(64, 0).json());
         raceTwoDispatchers();
 
         List<TaskMessage> messages = broker.drain(Topology.TASKS_QUEUE, TaskMessage.class);
@@ -143,11 +141,9 @@ class DispatcherTest {
     void aBrokerOutageDuringDispatchLosesNothing() throws Exception {
         String vhost = ConfigProvider.getConfig().getValue("trawl.rabbitmq.vhost", String.class);
         // 150 hosts x 20 pages, one dispatch per host every 400 ms: dispatching takes 8 s at least
-        UUID job = create("""
-                {"name": "outage", "seedTemplate": {"url": "http://h{h}.outage.example/p{p}",
-                  "params": {"h": [%s], "p": [%s]}},
-                 "crawl": {"maxPages": 3000}, "limits": {"perHostConcurrency": 64, "perHostDelayMs": 400}}
-                """.formatted(numbers(150), numbers(20)));
+        UUID job = create(Specs.aCrawl().named("outage")
+                .withSeedTemplate("http://h{h}.outage.example/p{p}", "h", Specs.numbers(150)).andParam("p", Specs.numbers(20))
+                .maxPages(3000).perHost(64, 400).json());
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger failedRounds = new AtomicInteger();
         Future<?> loop = threads.submit(() -> {
@@ -312,14 +308,6 @@ class DispatcherTest {
         long giantOpen = db.count("SELECT count(*) FROM trawl.tasks WHERE job_id = $1 AND state <> 'succeeded'", giant);
         assertThat(giantOpen).as("the giant job is far from done").isGreaterThan(9_000);
         assertThat(db.rows("SELECT status FROM trawl.jobs WHERE id = $1", giant).get(0).getString(0)).isEqualTo("running");
-    }
-
-    private static String numbers(int n) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            out.append(i == 0 ? "" : ",").append('"').append(i).append('"');
-        }
-        return out.toString();
     }
 
     private static void sleep(long ms) {

@@ -1,6 +1,7 @@
 package io.trawl.event.support;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -10,7 +11,7 @@ import org.flywaydb.core.api.exception.FlywayValidateException;
  * Applies job-service's Flyway migrations (the schema's only owner) to the test database before Quarkus
  * starts. event-service itself never migrates. Global: every test class shares one boot.
  */
-@QuarkusTestResource(DatabaseSchema.class)
+@WithTestResource(value = DatabaseSchema.class, scope = TestResourceScope.GLOBAL)
 public class DatabaseSchema implements QuarkusTestResourceLifecycleManager {
 
     /** The test database and vhost; {@code TRAWL_TEST_SUFFIX} keeps side-by-side runs apart, as in %test. */
@@ -22,7 +23,7 @@ public class DatabaseSchema implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         Flyway flyway = Flyway.configure()
                 .dataSource(URL, env("TRAWL_DB_USER", "trawl"), env("TRAWL_DB_PASSWORD", "trawl"))
-                .locations("filesystem:../job-service/src/main/resources/db/migration")
+                .locations("classpath:db/migration")
                 .schemas("trawl")
                 .createSchemas(true)
                 .cleanDisabled(false)

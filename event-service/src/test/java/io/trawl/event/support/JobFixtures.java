@@ -14,6 +14,7 @@ import io.trawl.common.json.WireJson;
 import io.trawl.common.message.Topology;
 import io.trawl.common.state.JobStatus;
 import io.trawl.event.config.TrawlConfig;
+import io.trawl.fixtures.Jobs;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.io.IOException;
@@ -43,11 +44,7 @@ public class JobFixtures implements AutoCloseable {
 
     /** A new job of {@code tenant} in {@code status}, without events. */
     public UUID job(String tenant, JobStatus status) {
-        UUID id = UUID.randomUUID();
-        pool.preparedQuery("INSERT INTO trawl.jobs (id, tenant, name, spec, request_hash, status, "
-                        + "per_host_concurrency, per_host_delay_ms) VALUES ($1, $2, 'test', '{}', 'test', $3, 4, 0)")
-                .execute(Tuple.of(id, tenant, status.wire())).await().atMost(TIMEOUT);
-        return id;
+        return Jobs.aJob(status).ofTenant(tenant).insert(pool).await().atMost(TIMEOUT);
     }
 
     public void status(UUID job, JobStatus status) {

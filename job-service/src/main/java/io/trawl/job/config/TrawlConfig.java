@@ -3,6 +3,7 @@ package io.trawl.job.config;
 import io.smallrye.config.ConfigMapping;
 import io.trawl.support.DbSettings;
 import io.trawl.support.RabbitmqSettings;
+import io.trawl.support.RetrySettings;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
@@ -37,6 +38,9 @@ public interface TrawlConfig {
 
     /** The reaper: expired leases, lost messages, job completion, progress events. */
     Reaper reaper();
+
+    /** When a task whose lease expired is retried (the same policy as a worker's after a failed fetch). */
+    RetrySettings retry();
 
     /** Deletion of old results and events. */
     Retention retention();
@@ -108,18 +112,6 @@ public interface TrawlConfig {
         /** How often the reaper runs ("off" to disable). */
         @WithDefault("1s")
         String interval();
-
-        /** Base delay of the retry backoff (doubled per attempt). */
-        @WithDefault("2s")
-        Duration backoffBase();
-
-        /** Longest retry delay. */
-        @WithDefault("5m")
-        Duration backoffMax();
-
-        /** Jitter as a fraction of the delay (0.25 = ±25%). */
-        @WithDefault("0.25")
-        double backoffJitter();
 
         /** A task queued this long without a worker claiming it is assumed lost and re-dispatched. */
         @WithDefault("10m")

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
@@ -34,11 +35,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class Dispatcher {
 
-    /** What a round did. */
-    public record Round(int dispatched, List<EventEnvelope> events) {
-        static final Round NONE = new Round(0, List.of());
-    }
-
     private final Pool pool;
     private final DispatchRepository repository;
     private final RabbitPublisher publisher;
@@ -66,39 +62,36 @@ public class Dispatcher {
             return Uni.createFrom().item(0);
         }
         // bounded by what the fleet can take (a separate step: the round itself is unchanged)
-        return queueBound.room().chain(room -> room <= 0 ? Uni.createFrom().item(Round.NONE)
+        return queueBound.room().chain(room -> room <= 0 ? Uni.createFrom().item(Committed.quiet(0))
                         : pool.withTransaction(tx -> round(tx, Math.min(room, config.batchSize()))))
-                .invoke(round -> {
-                    dispatched.increment(round.dispatched());
-                    eventPublisher.publish(round.events());
-                })
-                .onItem().transform(Round::dispatched);
+                .map(eventPublisher::afterCommit)
+                .invoke(n -> dispatched.increment(n));
     }
 
-    private Uni<Round> round(SqlConnection tx, int batchSize) {
+    private Uni<Committed<Integer>> round(SqlConnection tx, int batchSize) {
         return repository.lockDueHosts(tx, config.hostsPerRound()).onItem().transformToUni(hosts -> {
             if (hosts.isEmpty()) {
-                return Uni.createFrom().item(Round.NONE);
+                return Uni.createFrom().item(Committed.quiet(0));
             }
             return repository.hostSlots(tx, hosts)
                     .chain(slots -> repository.candidates(tx, hosts, LimitsSpec.MAX_PER_HOST_CONCURRENCY)
                             .onItem().transform(candidates -> DispatchPlanner.plan(slots, candidates,
                                     batchSize)))
-                    .chain(plan -> plan.chosen().isEmpty() ? Uni.createFrom().item(Round.NONE) : execute(tx, plan));
+                    .chain(plan -> plan.chosen().isEmpty() ? Uni.createFrom().item(Committed.quiet(0)) : execute(tx, plan));
         });
     }
 
-    private Uni<Round> execute(SqlConnection tx, DispatchPlanner.Plan plan) {
+    private Uni<Committed<Integer>> execute(SqlConnection tx, DispatchPlanner.Plan plan) {
         Set<UUID> jobIds = new LinkedHashSet<>();
         plan.chosen().forEach(c -> jobIds.add(c.jobId()));
         List<Long> taskIds = plan.chosen().stream().map(DispatchPlanner.Candidate::taskId).toList();
         return repository.lockActiveJobs(tx, jobIds).chain(active -> {
             if (active.isEmpty()) {
-                return Uni.createFrom().item(Round.NONE);
+                return Uni.createFrom().item(Committed.quiet(0));
             }
             return repository.queue(tx, taskIds, active).chain(queued -> {
                 if (queued.isEmpty()) {
-                    return Uni.createFrom().item(Round.NONE);
+                    return Uni.createFrom().item(Committed.quiet(0));
                 }
                 Set<UUID> queuedJobs = new LinkedHashSet<>();
                 queued.forEach(q -> queuedJobs.add(q.jobId()));
@@ -120,7 +113,7 @@ public class Dispatcher {
                         .chain(started -> appendStarted(tx, started))
                         .chain(events -> repository.browserJobs(tx, queuedJobs)
                                 .chain(browserJobs -> publisher.publishAll(messages(queued, browserJobs)))
-                                .onItem().transform(v -> new Round(queued.size(), events)));
+                                .onItem().transform(v -> new Committed<>(queued.size(), events)));
             });
         });
     }

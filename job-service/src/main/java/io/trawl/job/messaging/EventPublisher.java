@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.trawl.common.event.EventEnvelope;
+import io.trawl.common.event.EventSink;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.message.Topology;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,7 @@ import java.util.List;
  * events are already in Postgres, and event-service heals any gap from there.
  */
 @ApplicationScoped
-public class EventPublisher {
+public class EventPublisher implements EventSink {
 
     private final RabbitPublisher publisher;
     private final Counter lost;
@@ -27,6 +28,7 @@ public class EventPublisher {
     }
 
     /** Publishes after commit; never fails the caller. */
+    @Override
     public void publish(List<EventEnvelope> events) {
         if (events.isEmpty()) {
             return;

@@ -1,7 +1,6 @@
 package io.trawl.job.messaging;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -14,8 +13,9 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.message.Topology;
+import io.trawl.common.message.TopologyDeclarer;
 import io.trawl.job.config.TrawlConfig;
+import io.trawl.support.BrokerConnections;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -202,12 +202,7 @@ public class RabbitPublisher {
     }
 
     private void connect() throws IOException, TimeoutException {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(config.host());
-        factory.setPort(config.port());
-        factory.setUsername(config.user());
-        factory.setPassword(config.password());
-        factory.setVirtualHost(config.vhost());
+        ConnectionFactory factory = BrokerConnections.factory(config);
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(config.reconnectInterval().toMillis());
@@ -240,7 +235,7 @@ public class RabbitPublisher {
     private Channel openChannel(Connection conn) throws IOException {
         Channel ch = conn.createChannel();
         ch.confirmSelect();
-        declareTopology(ch);
+        TopologyDeclarer.declare(ch);
         ch.addConfirmListener((tag, multiple) -> settle(tag, multiple, null),
                 (tag, multiple) -> settle(tag, multiple, "nacked by the broker"));
         ch.addReturnListener(returned -> {
@@ -275,17 +270,6 @@ public class RabbitPublisher {
                 }
             }
         }
-    }
-
-    /** Exchanges and queues of DESIGN.md §3; identical arguments in every service (see {@link Topology}). */
-    static void declareTopology(Channel ch) throws IOException {
-        ch.exchangeDeclare(Topology.EVENTS_EXCHANGE, BuiltinExchangeType.TOPIC, true);
-        ch.exchangeDeclare(Topology.CONTROL_EXCHANGE, BuiltinExchangeType.FANOUT, true);
-        ch.exchangeDeclare(Topology.TASKS_DEAD_LETTER_EXCHANGE, BuiltinExchangeType.DIRECT, true);
-        ch.queueDeclare(Topology.TASKS_DEAD_QUEUE, true, false, false, Topology.deadQueueArguments());
-        ch.queueBind(Topology.TASKS_DEAD_QUEUE, Topology.TASKS_DEAD_LETTER_EXCHANGE, Topology.TASKS_DEAD_QUEUE);
-        ch.queueDeclare(Topology.TASKS_QUEUE, true, false, false, Topology.tasksQueueArguments());
-        ch.queueDeclare(Topology.BROWSER_TASKS_QUEUE, true, false, false, Topology.tasksQueueArguments());
     }
 
     private void settle(long tag, boolean multiple, String nackReason) {

@@ -4,7 +4,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.event.EventEnvelope;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.EventType;
 import io.trawl.common.event.Events;
@@ -12,6 +12,7 @@ import io.trawl.common.event.NewEvent;
 import io.trawl.common.state.Backoff;
 import io.trawl.common.state.JobStatus;
 import io.trawl.job.config.TrawlConfig;
+import io.trawl.support.RetrySettings;
 import io.trawl.job.messaging.EventPublisher;
 import io.trawl.job.repository.JobRecord;
 import io.trawl.job.repository.JobRepository;
@@ -48,7 +49,8 @@ public class Reaper {
         this.jobs = jobs;
         this.events = events;
         this.config = config.reaper();
-        this.backoff = new Backoff(this.config.backoffBase(), this.config.backoffMax(), this.config.backoffJitter());
+        RetrySettings retry = config.retry();
+        this.backoff = new Backoff(retry.backoffBase(), retry.backoffMax(), retry.backoffJitter());
         this.clock = clock;
     }
 
@@ -78,15 +80,14 @@ public class Reaper {
 
     private Uni<Integer> expireLeasesOfJob(UUID jobId) {
         return pool.withTransaction(tx -> repository.lockJob(tx, jobId).chain(job -> job == null
-                        ? Uni.createFrom().item(new Step(0, List.of()))
+                        ? Uni.createFrom().item(Committed.quiet(0))
                         : repository.expiredTasks(tx, jobId, config.batchSize()).chain(expired -> settle(tx, jobId, expired))))
-                .invoke(step -> events.publish(step.events()))
-                .onItem().transform(Step::count);
+                .map(events::afterCommit);
     }
 
-    private Uni<Step> settle(SqlConnection tx, UUID jobId, List<ReaperRepository.ExpiredTask> expired) {
+    private Uni<Committed<Integer>> settle(SqlConnection tx, UUID jobId, List<ReaperRepository.ExpiredTask> expired) {
         if (expired.isEmpty()) {
-            return Uni.createFrom().item(new Step(0, List.of()));
+            return Uni.createFrom().item(Committed.quiet(0));
         }
         Instant now = clock.instant();
         List<ReaperRepository.Outcome> outcomes = new ArrayList<>();
@@ -107,7 +108,7 @@ public class Reaper {
         int failedCount = failed;
         return repository.settleExpired(tx, outcomes)
                 .call(() -> repository.countFailed(tx, jobId, failedCount))
-                .chain(n -> EventLog.append(tx, jobId, newEvents).onItem().transform(e -> new Step(n, e)));
+                .chain(n -> EventLog.append(tx, jobId, newEvents).onItem().transform(e -> new Committed<>(n, e)));
     }
 
     /** Tasks queued longer than the timeout lost their message: back to pending. */
@@ -132,23 +133,22 @@ public class Reaper {
     private Uni<Integer> completeJob(UUID jobId) {
         return pool.withTransaction(tx -> repository.lockJob(tx, jobId).chain(job -> {
                     if (job == null || job.status() != JobStatus.RUNNING) {
-                        return Uni.createFrom().item(new Step(0, List.of()));
+                        return Uni.createFrom().item(Committed.quiet(0));
                     }
                     return repository.hasOpenTasks(tx, jobId).chain(open -> open
-                            ? Uni.createFrom().item(new Step(0, List.of()))
+                            ? Uni.createFrom().item(Committed.quiet(0))
                             : finish(tx, job));
                 }))
-                .invoke(step -> events.publish(step.events()))
-                .onItem().transform(Step::count);
+                .map(events::afterCommit);
     }
 
-    private Uni<Step> finish(SqlConnection tx, JobRecord job) {
+    private Uni<Committed<Integer>> finish(SqlConnection tx, JobRecord job) {
         boolean failed = job.tasksTotal() > 0 && job.tasksFailed() >= config.failedRatio() * job.tasksTotal();
         JobStatus status = failed ? JobStatus.FAILED : JobStatus.COMPLETED;
         EventType type = failed ? EventType.JOB_FAILED : EventType.JOB_COMPLETED;
         return jobs.updateStatus(tx, job.id(), status)
                 .chain(updated -> EventLog.append(tx, job.id(), Events.jobFinished(type, updated.counters())))
-                .onItem().transform(e -> new Step(1, e));
+                .onItem().transform(e -> new Committed<>(1, e));
     }
 
     /** job.progress for running jobs that changed since their last one, at most once per interval. */
@@ -162,16 +162,12 @@ public class Reaper {
     private Uni<Integer> progressOf(UUID jobId) {
         return pool.withTransaction(tx -> repository.lockJob(tx, jobId).chain(job -> {
                     if (job == null || job.status() != JobStatus.RUNNING) {
-                        return Uni.createFrom().item(new Step(0, List.of()));
+                        return Uni.createFrom().item(Committed.quiet(0));
                     }
                     return EventLog.append(tx, jobId, Events.jobProgress(job.counters()))
                             .call(e -> repository.markProgress(tx, jobId, e.get(e.size() - 1).seq()))
-                            .onItem().transform(e -> new Step(1, e));
+                            .onItem().transform(e -> new Committed<>(1, e));
                 }))
-                .invoke(step -> events.publish(step.events()))
-                .onItem().transform(Step::count);
-    }
-
-    private record Step(int count, List<EventEnvelope> events) {
+                .map(events::afterCommit);
     }
 }

@@ -1,7 +1,7 @@
 package io.trawl.job.service;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.event.EventEnvelope;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
 import io.trawl.common.json.WireJson;
@@ -31,8 +31,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobCreator {
 
-    /** The outcome: the job, whether it already existed, and the events to publish after commit. */
-    public record Created(JobRecord job, boolean replayed, List<EventEnvelope> events) {
+    /** The outcome: the job, and whether it already existed. */
+    public record Created(JobRecord job, boolean replayed) {
     }
 
     private final JobRepository jobs;
@@ -41,7 +41,7 @@ public class JobCreator {
         this.jobs = jobs;
     }
 
-    public Uni<Created> create(SqlConnection tx, String tenant, JobSpec spec, String idempotencyKey,
+    public Uni<Committed<Created>> create(SqlConnection tx, String tenant, JobSpec spec, String idempotencyKey,
             UUID scheduleId, Instant fireTime) {
         String specJson = WireJson.encodeString(spec);
         String requestHash = sha256(specJson);
@@ -55,11 +55,11 @@ public class JobCreator {
                         .onItem().transformToUni(n -> EventLog.append(tx, job.id(),
                                 Events.jobCreated(spec.name(), n, spec.priority(), scheduleId, fireTime)))
                         .onItem().transformToUni(events -> jobs.get(tx, job.id())
-                                .onItem().transform(created -> new Created(created, false, events))))
+                                .onItem().transform(created -> new Committed<>(new Created(created, false), events))))
                 .orElseGet(() -> existing(tx, tenant, idempotencyKey, requestHash)));
     }
 
-    private Uni<Created> existing(SqlConnection tx, String tenant, String idempotencyKey, String requestHash) {
+    private Uni<Committed<Created>> existing(SqlConnection tx, String tenant, String idempotencyKey, String requestHash) {
         if (idempotencyKey == null) {
             return Uni.createFrom().failure(new Refusal.Conflict("this schedule fire already has a job"));
         }
@@ -70,7 +70,7 @@ public class JobCreator {
                 throw new Refusal.Mismatch(
                         "Idempotency-Key was already used with a different request body (job " + job.id() + ")");
             }
-            return new Created(job, true, List.of());
+            return Committed.quiet(new Created(job, true));
         });
     }
 

@@ -3,7 +3,7 @@ package io.trawl.job.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.event.EventEnvelope;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
 import io.trawl.common.event.NewEvent;
@@ -79,8 +79,8 @@ public class JobService {
             return Uni.createFrom().failure(e);
         }
         return pool.withTransaction(tx -> creator.create(tx, tenant, spec, idempotencyKey, null, null))
+                .map(events::afterCommit)
                 .invoke(created -> {
-                    events.publish(created.events());
                     if (!created.replayed()) {
                         Log.debugf("job %s created for %s with %d tasks", created.job().id(), tenant,
                                 created.job().tasksTotal());
@@ -122,14 +122,14 @@ public class JobService {
                                 throw new Refusal.Conflict(illegal.reason());
                             }
                             if (decision instanceof Transition.AlreadyInEffect) {
-                                return Uni.createFrom().item(new Applied(job, List.of()));
+                                return Uni.createFrom().item(Committed.quiet(job));
                             }
                             return apply(tx, job, command, ((Transition.Apply) decision).to());
                         }))
                 .onItem().transformToUni(applied -> afterCommit(applied, command));
     }
 
-    private Uni<Applied> apply(SqlConnection tx, JobRecord job, JobCommand command, JobStatus to) {
+    private Uni<Committed<JobRecord>> apply(SqlConnection tx, JobRecord job, JobCommand command, JobStatus to) {
         Uni<NewEvent> change = switch (command) {
             case PAUSE -> tasks.requeueQueued(tx, job.id()).onItem().transform(Events::jobPaused);
             case RESUME -> Uni.createFrom().item(Events.jobResumed("resume", 0));
@@ -140,24 +140,24 @@ public class JobService {
         };
         return change.onItem().transformToUni(event -> jobs.updateStatus(tx, job.id(), to)
                 .chain(() -> EventLog.append(tx, job.id(), event))
-                .chain(appended -> jobs.get(tx, job.id()).onItem().transform(after -> new Applied(after, appended))));
+                .chain(appended -> jobs.get(tx, job.id()).onItem().transform(after -> new Committed<>(after, appended))));
     }
 
-    private Uni<ControlResult> afterCommit(Applied applied, JobCommand command) {
+    private Uni<ControlResult> afterCommit(Committed<JobRecord> applied, JobCommand command) {
         boolean changed = !applied.events().isEmpty();
+        JobRecord job = events.afterCommit(applied);
         if (!changed) {
-            return Uni.createFrom().item(new ControlResult(applied.job(), false));
+            return Uni.createFrom().item(new ControlResult(job, false));
         }
-        events.publish(applied.events());
         Uni<Void> notify = switch (command) {
-            case PAUSE -> control.publish(applied.job().id(), ControlAction.PAUSE);
-            case KILL -> control.publish(applied.job().id(), ControlAction.KILL);
+            case PAUSE -> control.publish(job.id(), ControlAction.PAUSE);
+            case KILL -> control.publish(job.id(), ControlAction.KILL);
             case RESUME, RETRY -> {
                 dispatchLoop.wakeUp();
-                yield control.publish(applied.job().id(), ControlAction.RESUME);
+                yield control.publish(job.id(), ControlAction.RESUME);
             }
         };
-        return notify.onItem().transform(v -> new ControlResult(applied.job(), true));
+        return notify.onItem().transform(v -> new ControlResult(job, true));
     }
 
     private static JsonNode parseJson(String body) {
@@ -174,8 +174,5 @@ public class JobService {
 
     static Refusal notFound(UUID id) {
         return new Refusal.NotFound("no job " + id);
-    }
-
-    private record Applied(JobRecord job, List<EventEnvelope> events) {
     }
 }

@@ -3,6 +3,7 @@ package io.trawl.job.service;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.spec.JobSpecParser;
 import io.trawl.common.state.JobStatus;
@@ -77,7 +78,7 @@ public class ScheduleFirer {
         return pool.withTransaction(tx -> schedules.lockNextDue(tx, now, handled)
                         .chain(found -> {
                             found.ifPresent(current::set);
-                            return found.isEmpty() ? Uni.createFrom().item(Optional.<Outcome>empty())
+                            return found.isEmpty() ? Uni.createFrom().item(Optional.<Committed<Outcome>>empty())
                                     : handle(tx, found.get(), now).map(Optional::of);
                         }))
                 .onFailure(e -> current.get() != null)
@@ -86,10 +87,10 @@ public class ScheduleFirer {
                     if (outcome.isEmpty()) {
                         return Uni.createFrom().item(created);
                     }
-                    Outcome o = outcome.get();
+                    boolean createdJobs = !outcome.get().events().isEmpty();
+                    Outcome o = events.afterCommit(outcome.get());
                     handled.add(o.scheduleId());
-                    if (!o.events().isEmpty()) {
-                        events.publish(o.events());
+                    if (createdJobs) {
                         dispatchLoop.wakeUp();
                     }
                     return next(now, handled, created + o.jobsCreated());
@@ -101,7 +102,7 @@ public class ScheduleFirer {
      * run for the due time it was handling and advances the schedule past {@code now}, so the failure neither
      * repeats every tick nor blocks other schedules. A failure to record it is logged, never thrown.
      */
-    private Uni<Outcome> recordFailure(ScheduleRecord s, Instant now, Throwable error) {
+    private Uni<Committed<Outcome>> recordFailure(ScheduleRecord s, Instant now, Throwable error) {
         Log.warnf(error, "schedule %s (tenant %s) failed; recorded as a failed run", s.id(), s.tenant());
         String reason = "the scheduler could not handle this fire: " + describe(error);
         return pool.withTransaction(tx -> schedules.lockForFailure(tx, s.id()).chain(found -> {
@@ -117,7 +118,7 @@ public class ScheduleFirer {
                 }))
                 .onFailure().invoke(e -> Log.errorf(e, "could not record the failure of schedule %s", s.id()))
                 .onFailure().recoverWithNull()
-                .replaceWith(new Outcome(s.id(), 0, List.of()));
+                .replaceWith(Committed.quiet(new Outcome(s.id(), 0)));
     }
 
     /** Which fire a failure stands for, and where the schedule goes next (past {@code now}). */
@@ -156,13 +157,13 @@ public class ScheduleFirer {
     record FailedFire(Instant fireTime, Instant firstDue, int dueTimes, Instant nextFire) {
     }
 
-    private Uni<Outcome> handle(SqlConnection tx, ScheduleRecord s, Instant now) {
+    private Uni<Committed<Outcome>> handle(SqlConnection tx, ScheduleRecord s, Instant now) {
         State state = new State(s);
         return runQueued(tx, s, state)
                 .chain(() -> runDue(tx, s, now, state))
                 .chain(() -> schedules.saveFireState(tx, s.id(), state.nextFire, state.lastFire, state.lastJob,
                         state.queuedFire))
-                .map(v -> new Outcome(s.id(), state.created, state.events));
+                .map(v -> new Committed<>(new Outcome(s.id(), state.created), state.events));
     }
 
     /** Overlap "queue": the waiting fire runs once the previous job has finished. */
@@ -225,7 +226,7 @@ public class ScheduleFirer {
                     s.id(), fireTime).map(created -> {
                         state.created++;
                         state.events.addAll(created.events());
-                        return created.job().id();
+                        return created.value().job().id();
                     });
         }).invoke(jobId -> {
             state.lastJob = jobId;
@@ -258,6 +259,6 @@ public class ScheduleFirer {
     }
 
     /** What handling one schedule did. */
-    record Outcome(UUID scheduleId, int jobsCreated, List<EventEnvelope> events) {
+    record Outcome(UUID scheduleId, int jobsCreated) {
     }
 }

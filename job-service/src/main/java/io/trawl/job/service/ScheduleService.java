@@ -94,14 +94,12 @@ public class ScheduleService {
                     return creator.create(tx, tenant, JobSpecParser.parseStored(s.template()),
                                     "schedule:" + id + ":" + fireTime, id, fireTime)
                             .call(created -> schedules.recordRun(tx, id, fireTime, "fired", "manual trigger",
-                                    created.job().id(), fireTime, 1))
+                                    created.value().job().id(), fireTime, 1))
                             .call(created -> schedules.saveFireState(tx, id, s.nextFireAt(), fireTime,
-                                    created.job().id(), s.queuedFireAt()));
+                                    created.value().job().id(), s.queuedFireAt()));
                 }))
-                .invoke(created -> {
-                    events.publish(created.events());
-                    dispatchLoop.wakeUp();
-                })
+                .map(events::afterCommit)
+                .invoke(dispatchLoop::wakeUp)
                 .map(created -> new Triggered(fireTime, created.job().id()));
     }
 

@@ -10,6 +10,7 @@ import io.trawl.scrape.core.fetch.PageFetcher;
 import io.trawl.scrape.core.robots.RobotsCache;
 import io.trawl.scrape.core.robots.RobotsOptions;
 import io.trawl.scrape.service.HostFeedback;
+import io.trawl.support.RetrySettings;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -44,8 +45,8 @@ public class CoreProducers {
     @Produces
     @Singleton
     Backoff backoff(ScrapeConfig config) {
-        ScrapeConfig.Worker w = config.worker();
-        return new Backoff(w.backoffBase(), w.backoffMax(), w.backoffJitter());
+        RetrySettings retry = config.retry();
+        return new Backoff(retry.backoffBase(), retry.backoffMax(), retry.backoffJitter());
     }
 
     void closeFetcher(@Observes ShutdownEvent event, PageFetcher fetcher) {

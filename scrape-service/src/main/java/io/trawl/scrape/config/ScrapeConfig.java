@@ -3,6 +3,7 @@ package io.trawl.scrape.config;
 import io.smallrye.config.ConfigMapping;
 import io.trawl.support.DbSettings;
 import io.trawl.support.RabbitmqSettings;
+import io.trawl.support.RetrySettings;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,6 +23,9 @@ public interface ScrapeConfig {
 
     /** The worker loop: concurrency, leases, retries. */
     Worker worker();
+
+    /** When a failed fetch is retried (the same policy as the reaper's after an expired lease). */
+    RetrySettings retry();
 
     /** HTTP fetching and the address guard. */
     Fetch fetch();
@@ -56,18 +60,6 @@ public interface ScrapeConfig {
         /** How often a running task's lease is renewed (well under {@link #lease()}). */
         @WithDefault("10s")
         Duration leaseRenewInterval();
-
-        /** Base delay of a failed attempt's retry backoff (doubled per attempt). */
-        @WithDefault("2s")
-        Duration backoffBase();
-
-        /** Longest retry delay. */
-        @WithDefault("5m")
-        Duration backoffMax();
-
-        /** Jitter as a fraction of the delay (0.25 = ±25%). */
-        @WithDefault("0.25")
-        double backoffJitter();
 
         /**
          * How long a claim or outcome write keeps retrying while Postgres is unreachable before the message is

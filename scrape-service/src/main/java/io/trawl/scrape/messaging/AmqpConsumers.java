@@ -1,7 +1,6 @@
 package io.trawl.scrape.messaging;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -10,7 +9,7 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
-import io.trawl.common.message.Topology;
+import io.trawl.common.message.TopologyDeclarer;
 import io.trawl.scrape.config.ScrapeConfig;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -302,22 +301,18 @@ public class AmqpConsumers {
         }
     }
 
-    /** trawl.tasks and its dead-letter exchange and queue, with exactly the arguments job-service uses. */
+    /** trawl.tasks and its dead-letter exchange and queue: the shared topology, declared as every service does. */
     static void declareTasks(Channel ch) throws IOException {
-        declareDead(ch);
-        ch.queueDeclare(Topology.TASKS_QUEUE, true, false, false, Topology.tasksQueueArguments());
+        TopologyDeclarer.declare(ch);
     }
 
-    /** trawl.tasks.browser, with the same arguments and dead-letter rules as trawl.tasks. */
+    /** trawl.tasks.browser, with the same arguments and dead-letter rules as trawl.tasks (the shared topology). */
     static void declareBrowserTasks(Channel ch) throws IOException {
-        declareDead(ch);
-        ch.queueDeclare(Topology.BROWSER_TASKS_QUEUE, true, false, false, Topology.tasksQueueArguments());
+        TopologyDeclarer.declare(ch);
     }
 
-    /** trawl.tasks.dlx (direct) and trawl.tasks.dead bound to it. */
+    /** trawl.tasks.dlx (direct) and trawl.tasks.dead bound to it (the shared topology). */
     static void declareDead(Channel ch) throws IOException {
-        ch.exchangeDeclare(Topology.TASKS_DEAD_LETTER_EXCHANGE, BuiltinExchangeType.DIRECT, true);
-        ch.queueDeclare(Topology.TASKS_DEAD_QUEUE, true, false, false, Topology.deadQueueArguments());
-        ch.queueBind(Topology.TASKS_DEAD_QUEUE, Topology.TASKS_DEAD_LETTER_EXCHANGE, Topology.TASKS_DEAD_QUEUE);
+        TopologyDeclarer.declare(ch);
     }
 }

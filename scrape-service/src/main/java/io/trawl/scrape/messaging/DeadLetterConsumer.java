@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.message.Topology;
@@ -85,8 +86,8 @@ public class DeadLetterConsumer {
                         "delivery limit reached without a result (" + Topology.TASKS_DELIVERY_LIMIT
                                 + " deliveries of one dispatch); attempt counted")
                         .invoke(outcome -> Log.infof("dead-lettered message of task %d (job %s, %s, dispatch %d): %s",
-                                dead.taskId(), dead.jobId(), reason, dead.dispatchToken(), outcome.result()))
-                        .onItem().transform(TaskLedger.Outcome::events)
+                                dead.taskId(), dead.jobId(), reason, dead.dispatchToken(), outcome.value()))
+                        .onItem().transform(Committed::events)
                 : ledger.failDeadLettered(dead.taskId(), dead.jobId(),
                         "poison message (" + reason + "): the task message could not be processed", dead.dispatchToken())
                         .invoke(committed -> Log.infof("dead-lettered message of task %d (job %s, %s): %s",

@@ -6,6 +6,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import io.trawl.common.event.EventEnvelope;
+import io.trawl.common.event.EventSink;
 import io.trawl.common.json.WireJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  * heals gaps from there, so a lost publish is counted, never retried, never fails the task.
  */
 @ApplicationScoped
-public class EventPublisher {
+public class EventPublisher implements EventSink {
 
     private final MutinyEmitter<byte[]> emitter;
     private final Counter lost;
@@ -34,6 +35,7 @@ public class EventPublisher {
     }
 
     /** Publishes after commit; never throws. */
+    @Override
     public void publish(List<EventEnvelope> events) {
         for (EventEnvelope event : events) {
             try {

@@ -1,6 +1,7 @@
 package io.trawl.scrape.service;
 
 import io.smallrye.mutiny.Uni;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
@@ -28,10 +29,10 @@ import java.util.concurrent.ThreadLocalRandom;
 @ApplicationScoped
 public class TaskLedger {
 
-    /** The result of a claim: the task (when it is ours now) and the events to publish. */
-    public record Claim(Optional<ClaimedTask> task, String skipReason, List<EventEnvelope> events) {
-        static Claim skipped(String reason) {
-            return new Claim(Optional.empty(), reason, List.of());
+    /** The result of a claim: the task when it is ours now, else why not. */
+    public record Claim(Optional<ClaimedTask> task, String skipReason) {
+        static Committed<Claim> skipped(String reason) {
+            return Committed.quiet(new Claim(Optional.empty(), reason));
         }
     }
 
@@ -60,7 +61,7 @@ public class TaskLedger {
     }
 
     /** Claims the task for {@code worker}: only while its job is running and the task is queued. */
-    public Uni<Claim> claim(TaskMessage message, String worker) {
+    public Uni<Committed<Claim>> claim(TaskMessage message, String worker) {
         return pool.withTransaction(tx -> tasks.lockJob(tx, message.jobId()).chain(status -> {
             if (status.isEmpty()) {
                 return Uni.createFrom().item(Claim.skipped("job does not exist"));
@@ -74,7 +75,7 @@ public class TaskLedger {
                             ? Uni.createFrom().item(Claim.skipped("task is not queued under this dispatch"))
                             : EventLog.append(tx, message.jobId(), Events.taskStarted(claimed.get().id(),
                                             claimed.get().url(), claimed.get().attempt(), worker))
-                                    .onItem().transform(events -> new Claim(claimed, null, events)));
+                                    .onItem().transform(events -> new Committed<>(new Claim(claimed, null), events)));
         }));
     }
 
@@ -108,7 +109,7 @@ public class TaskLedger {
      * {@link #claim} would have returned for that message alone (a second message for a task already in this
      * batch finds it not queued, as it would right after the first one's commit).
      */
-    public Uni<List<Claim>> claimAll(List<TaskMessage> messages, String worker) {
+    public Uni<List<Committed<Claim>>> claimAll(List<TaskMessage> messages, String worker) {
         java.util.Set<UUID> jobIds = new java.util.TreeSet<>();
         messages.forEach(m -> jobIds.add(m.jobId()));
         return pool.withTransaction(tx -> tasks.lockJobs(tx, jobIds).chain(status -> {
@@ -150,7 +151,7 @@ public class TaskLedger {
                             eventOf.put(taskIds.get(i), stored.get(job).get(i));
                         }
                     });
-                    List<Claim> out = new java.util.ArrayList<>(messages.size());
+                    List<Committed<Claim>> out = new java.util.ArrayList<>(messages.size());
                     java.util.Set<Long> answered = new java.util.HashSet<>();
                     for (TaskMessage m : messages) {
                         String jobStatus = status.get(m.jobId());
@@ -160,9 +161,9 @@ public class TaskLedger {
                         } else if (!jobStatus.equals("running")) {
                             out.add(Claim.skipped("job is " + jobStatus));
                         } else if (c == null || !answered.add(c.id())) {
-                            out.add(Claim.skipped("task is not queued under this dispatch"));
+                            out.add(Claim.skipped("task is not queued"));
                         } else {
-                            out.add(new Claim(Optional.of(c), null, List.of(eventOf.get(c.id()))));
+                            out.add(new Committed<>(new Claim(Optional.of(c), null), List.of(eventOf.get(c.id()))));
                         }
                     }
                     return out;
@@ -273,7 +274,7 @@ public class TaskLedger {
      * A failed attempt: back to pending with backoff (task.retrying) while it is retryable and attempts remain,
      * else failed (task.failed, tasks_failed + 1).
      */
-    public Uni<Outcome<FailureResult>> fail(ClaimedTask task, FailedAttempt failure) {
+    public Uni<Committed<FailureResult>> fail(ClaimedTask task, FailedAttempt failure) {
         boolean retry = failure.retryable() && task.attempt() < task.maxAttempts();
         return pool.withTransaction(tx -> tasks.lockJob(tx, task.jobId()).chain(() -> {
             if (retry) {
@@ -282,17 +283,17 @@ public class TaskLedger {
                     delay = failure.minDelay();
                 }
                 return tasks.retry(tx, task, delay.toMillis(), failure.error(), failure.httpStatus())
-                        .chain(next -> next.isEmpty() ? Uni.createFrom().item(Outcome.none(FailureResult.NOT_OURS))
+                        .chain(next -> next.isEmpty() ? Uni.createFrom().item(Committed.quiet(FailureResult.NOT_OURS))
                                 : EventLog.append(tx, task.jobId(), Events.taskRetrying(task.id(), task.url(),
                                                 task.attempt(), failure.error(), next.get()))
-                                        .onItem().transform(e -> new Outcome<>(FailureResult.RETRYING, e)));
+                                        .onItem().transform(e -> new Committed<>(FailureResult.RETRYING, e)));
             }
             return tasks.fail(tx, task, failure.error(), failure.httpStatus()).chain(ours -> !ours
-                    ? Uni.createFrom().item(Outcome.none(FailureResult.NOT_OURS))
+                    ? Uni.createFrom().item(Committed.quiet(FailureResult.NOT_OURS))
                     : tasks.countFailed(tx, task.jobId())
                             .chain(() -> EventLog.append(tx, task.jobId(), Events.taskFailed(task.id(), task.url(),
                                     task.attempt(), failure.error(), failure.httpStatus())))
-                            .onItem().transform(e -> new Outcome<>(FailureResult.FAILED, e)));
+                            .onItem().transform(e -> new Committed<>(FailureResult.FAILED, e)));
         }));
     }
 
@@ -325,35 +326,35 @@ public class TaskLedger {
      * consumers): back to pending with backoff ({@code task.retrying}), or failed once no attempt is left. A task
      * that is running, pending or finished is left alone (its lease and the reaper own it).
      */
-    public Uni<Outcome<DeadLetterResult>> spendDeadLettered(long taskId, UUID jobId, long dispatchToken, String error) {
+    public Uni<Committed<DeadLetterResult>> spendDeadLettered(long taskId, UUID jobId, long dispatchToken, String error) {
         return pool.withTransaction(tx -> tasks.lockJob(tx, jobId).chain(status -> status.isEmpty()
-                ? Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED))
+                ? Uni.createFrom().item(Committed.quiet(DeadLetterResult.IGNORED))
                 : tasks.lockDeadLetterTarget(tx, taskId, jobId).chain(target -> {
                     if (target.isEmpty()) {
-                        return Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED));
+                        return Uni.createFrom().item(Committed.quiet(DeadLetterResult.IGNORED));
                     }
                     TaskRepository.DeadLetterTarget t = target.get();
                     if (t.dispatchToken() != dispatchToken) {
-                        return Uni.createFrom().item(Outcome.none(DeadLetterResult.STALE));
+                        return Uni.createFrom().item(Committed.quiet(DeadLetterResult.STALE));
                     }
                     if (!t.state().equals("queued")) {
-                        return Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED));
+                        return Uni.createFrom().item(Committed.quiet(DeadLetterResult.IGNORED));
                     }
                     int attempt = t.attempt() + 1;
                     if (attempt < t.maxAttempts()) {
                         Duration delay = backoff.delay(attempt, ThreadLocalRandom.current());
                         return tasks.spendQueued(tx, taskId, jobId, dispatchToken, delay.toMillis(), error)
-                                .chain(next -> next.isEmpty() ? Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED))
+                                .chain(next -> next.isEmpty() ? Uni.createFrom().item(Committed.quiet(DeadLetterResult.IGNORED))
                                         : EventLog.append(tx, jobId, Events.taskRetrying(taskId, t.url(), attempt, error,
                                                         next.get()))
-                                                .onItem().transform(e -> new Outcome<>(DeadLetterResult.RETRYING, e)));
+                                                .onItem().transform(e -> new Committed<>(DeadLetterResult.RETRYING, e)));
                     }
                     return tasks.failQueued(tx, taskId, jobId, dispatchToken, error).chain(ours -> !ours
-                            ? Uni.createFrom().item(Outcome.none(DeadLetterResult.IGNORED))
+                            ? Uni.createFrom().item(Committed.quiet(DeadLetterResult.IGNORED))
                             : tasks.countFailed(tx, jobId)
                                     .chain(() -> EventLog.append(tx, jobId, Events.taskFailed(taskId, t.url(), attempt,
                                             error, null)))
-                                    .onItem().transform(e -> new Outcome<>(DeadLetterResult.FAILED, e)));
+                                    .onItem().transform(e -> new Committed<>(DeadLetterResult.FAILED, e)));
                 })));
     }
 
@@ -363,12 +364,5 @@ public class TaskLedger {
     /** Encodes one extracted item as the JSON stored in items.data. */
     public static String itemJson(java.util.Map<String, String> item) {
         return WireJson.encodeString(item);
-    }
-
-    /** A write's result and the events it appended. */
-    public record Outcome<T>(T result, List<EventEnvelope> events) {
-        static <T> Outcome<T> none(T result) {
-            return new Outcome<>(result, List.of());
-        }
     }
 }

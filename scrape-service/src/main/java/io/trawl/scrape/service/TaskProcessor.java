@@ -3,6 +3,7 @@ package io.trawl.scrape.service;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.trawl.common.event.Committed;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.json.MalformedMessageException;
 import io.trawl.common.json.WireJson;
@@ -14,8 +15,8 @@ import io.trawl.scrape.messaging.EventPublisher;
 import io.trawl.scrape.metrics.ScrapeMetrics;
 import io.trawl.scrape.repository.ClaimedTask;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -50,8 +51,9 @@ public class TaskProcessor {
     private final ScrapeMetrics metrics;
     private final WorkerIdentity worker;
     private final Duration dbRetryTimeout;
-    private final GroupCommit<TaskMessage, TaskLedger.Claim> claims;
+    private final GroupCommit<TaskMessage, Committed<TaskLedger.Claim>> claims;
     private final GroupCommit<TaskLedger.Success, List<EventEnvelope>> successes;
+    private final Clock clock;
     private volatile boolean stopping;
 
     /**
@@ -62,7 +64,7 @@ public class TaskProcessor {
 
     public TaskProcessor(TaskLedger ledger, SpecCache specs, PageWork pages, LeaseKeeper leases,
             InFlightTasks inFlight, HostFeedback feedback, EventPublisher events, ScrapeMetrics metrics,
-            WorkerIdentity worker, ScrapeConfig config) {
+            WorkerIdentity worker, ScrapeConfig config, Clock clock) {
         this.ledger = ledger;
         this.specs = specs;
         this.pages = pages;
@@ -77,6 +79,7 @@ public class TaskProcessor {
                 message -> ledger.claim(message, worker.id()), DbFailures::isTransient);
         this.successes = new GroupCommit<>(GROUP_COMMIT_MAX, ledger::succeedAll,
                 page -> ledger.succeed(page.task(), page.rules(), page.page()), DbFailures::isTransient);
+        this.clock = clock;
     }
 
     /** Stop claiming: messages that arrive from now on are held (redelivered to another pod). */
@@ -99,8 +102,8 @@ public class TaskProcessor {
         }
         InFlightTasks.Ticket ticket = inFlight.open(message.taskId(), message.jobId());
         return withDbRetry(() -> claims.submit(message))
-                .onItem().transformToUni(claim -> {
-                    publish(claim.events());
+                .onItem().transformToUni(committed -> {
+                    TaskLedger.Claim claim = events.afterCommit(committed);
                     if (claim.task().isEmpty()) {
                         metrics.message("skipped");
                         Log.debugf("task %d not started: %s", message.taskId(), claim.skipReason());
@@ -108,7 +111,7 @@ public class TaskProcessor {
                     }
                     ClaimedTask task = claim.task().get();
                     if (task.queuedAt() != null) {
-                        metrics.queueWait(Duration.between(task.queuedAt(), Instant.now()));
+                        metrics.queueWait(Duration.between(task.queuedAt(), clock.instant()));
                     }
                     return run(task, ticket);
                 })
@@ -181,9 +184,8 @@ public class TaskProcessor {
         Duration minDelay = failed.retryAfter().orElse(null);
         return withDbRetry(() -> ledger.fail(task, new TaskLedger.FailedAttempt(failed.error(), failed.httpStatus(),
                         failed.retryable(), minDelay)))
-                .onItem().transform(outcome -> {
-                    publish(outcome.events());
-                    metrics.page(switch (outcome.result()) {
+                .onItem().transform(committed -> {
+                    metrics.page(switch (events.afterCommit(committed)) {
                         case RETRYING -> "retrying";
                         case FAILED -> "failed";
                         case NOT_OURS -> "abandoned";

@@ -3,6 +3,7 @@ package io.trawl.scrape.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Instant;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -16,10 +17,11 @@ public class WorkerIdentity {
     private final String id;
     private final String host;
     private final String version;
-    private final Instant startedAt = Instant.now();
+    private final Instant startedAt;
 
     public WorkerIdentity(@ConfigProperty(name = "quarkus.uuid") String uuid,
-            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version, Clock clock) {
+        this.startedAt = clock.instant();
         this.host = hostName();
         this.id = host + "-" + uuid.replace("-", "").substring(0, 8);
         this.version = version;

@@ -92,7 +92,7 @@ class BrowserCrawlTest {
 
     @Test
     void browserRenderingExtractsExactlyTheScriptBuiltItemsAndStaticFindsNone() {
-        UUID browser = TestJobs.create(spec("\"render\": \"browser\", \"browser\": {\"waitFor\": \"#ready\"},"));
+        UUID browser = TestJobs.create(io.trawl.fixtures.SpecBuilder.fromJson(spec("\"render\": \"browser\", \"browser\": {\"waitFor\": \"#ready\"},")));
         Thread dispatcher = dispatchToBrowserQueue(browser);
         try {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
@@ -105,7 +105,7 @@ class BrowserCrawlTest {
                 .containsExactlyInAnyOrder(item(1), item(2), item(3), item(4), item(5));
         assertThat(TestJobs.items(browser)).hasSize(5);
 
-        UUID plain = TestJobs.create(spec(""));
+        UUID plain = TestJobs.create(io.trawl.fixtures.SpecBuilder.fromJson(spec("")));
         TestDispatcher.get().manage(plain);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .until(() -> TestJobs.settled(plain));

@@ -3,7 +3,8 @@ package io.trawl.scrape.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,19 +13,20 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import io.trawl.fixtures.Specs;
 
 /** Pause, resume and kill while pages are being fetched (guarantee 3). */
 @QuarkusTest
-@QuarkusTestResource(SchemaResource.class)
+@WithTestResource(value = SchemaResource.class, scope = TestResourceScope.GLOBAL)
 class ControlTest {
 
     private static final int PAGES = 40;
 
     private static UUID slowJob(String key, int delayMs) {
-        return TestJobs.create("""
-                {"name": "%s", "seeds": ["%s"], "crawl": {"follow": ["a.child", "a.nav"], "maxDepth": 10},
-                 "extract": {"item": ".product", "fields": {"name": ".name"}}, "limits": {"timeoutMs": 10000}}"""
-                .formatted(key, TestSite.get().url("/slow/" + PAGES + "/" + delayMs + "/" + key + "/0")));
+        return TestJobs.create(Specs.aCrawl().named(key)
+                .withSeeds(TestSite.get().url("/slow/" + PAGES + "/" + delayMs + "/" + key + "/0"))
+                .following("a.child", "a.nav").maxDepth(10)
+                .extracting(".product", "name", ".name").timeoutMs(10000));
     }
 
     private static long count(UUID job, String state) {

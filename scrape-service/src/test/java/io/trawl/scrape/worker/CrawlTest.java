@@ -3,7 +3,8 @@ package io.trawl.scrape.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.HashSet;
@@ -15,10 +16,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import io.trawl.fixtures.Specs;
 
 /** A whole crawl through the real broker and database: every page once, exactly the expected items. */
 @QuarkusTest
-@QuarkusTestResource(SchemaResource.class)
+@WithTestResource(value = SchemaResource.class, scope = TestResourceScope.GLOBAL)
 class CrawlTest {
 
     static final int PAGES = 300;
@@ -27,12 +29,10 @@ class CrawlTest {
     void crawlsAFixtureSiteCompletelyWithExactlyTheExpectedItems() {
         TestSite site = TestSite.get();
         String base = "/site/" + PAGES + "/crawl/";
-        UUID job = TestJobs.create("""
-                {"name": "crawl", "seeds": ["%s"],
-                 "crawl": {"follow": ["a.child", "a.nav"], "maxDepth": 10, "maxPages": 1000},
-                 "extract": {"item": ".product", "fields": {"name": ".name", "price": ".price",
-                              "link": {"selector": "a.more", "attr": "href"}}},
-                 "limits": {"timeoutMs": 5000, "maxAttempts": 2}}""".formatted(site.url(base + "0")));
+        UUID job = TestJobs.create(Specs.aCrawl().named("crawl").withSeeds(site.url(base + "0"))
+                .following("a.child", "a.nav").maxDepth(10).maxPages(1000)
+                .extracting(".product", "name", ".name", "price", ".price").withAttributeField("link", "a.more", "href")
+                .timeoutMs(5000).maxAttempts(2));
         TestDispatcher.get().manage(job);
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))

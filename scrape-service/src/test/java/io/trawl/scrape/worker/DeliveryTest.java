@@ -8,7 +8,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.trawl.common.message.Topology;
 import jakarta.inject.Inject;
@@ -20,10 +21,11 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import io.trawl.fixtures.Specs;
 
 /** At-least-once delivery meets exactly-once writes: duplicates, a consumer dying before ack, poison messages. */
 @QuarkusTest
-@QuarkusTestResource(SchemaResource.class)
+@WithTestResource(value = SchemaResource.class, scope = TestResourceScope.GLOBAL)
 class DeliveryTest {
 
     @Inject
@@ -31,9 +33,8 @@ class DeliveryTest {
 
     private static UUID singlePageJob(String key) {
         // one page, no links followed: the test publishes its messages by hand
-        return TestJobs.create("""
-                {"name": "%s", "seeds": ["%s"], "extract": {"item": ".product", "fields": {"name": ".name"}},
-                 "limits": {"maxAttempts": 3}}""".formatted(key, TestSite.get().url("/site/5/" + key + "/1")));
+        return TestJobs.create(Specs.aCrawl().named(key).withSeeds(TestSite.get().url("/site/5/" + key + "/1"))
+                .extracting(".product", "name", ".name").maxAttempts(3));
     }
 
     @Test

@@ -3,27 +3,25 @@ package io.trawl.scrape.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import io.trawl.fixtures.Specs;
 
 /** Failure classification, retries with backoff, permanent failures and politeness feedback (guarantees 5, 8). */
 @QuarkusTest
-@QuarkusTestResource(SchemaResource.class)
+@WithTestResource(value = SchemaResource.class, scope = TestResourceScope.GLOBAL)
 class FailureTest {
 
     private static UUID job(String name, int maxAttempts, int timeoutMs, String... paths) {
-        StringBuilder seeds = new StringBuilder();
-        for (String p : paths) {
-            seeds.append(seeds.isEmpty() ? "" : ", ").append('"').append(TestSite.get().url(p)).append('"');
-        }
-        UUID job = TestJobs.create("""
-                {"name": "%s", "seeds": [%s], "extract": {"item": ".product", "fields": {"name": ".name"}},
-                 "limits": {"maxAttempts": %d, "timeoutMs": %d}}""".formatted(name, seeds, maxAttempts, timeoutMs));
+        UUID job = TestJobs.create(Specs.aCrawl().named(name)
+                .withSeeds(java.util.Arrays.stream(paths).map(TestSite.get()::url).toList())
+                .extracting(".product", "name", ".name").maxAttempts(maxAttempts).timeoutMs(timeoutMs));
         TestDispatcher.get().manage(job);
         return job;
     }

@@ -51,16 +51,16 @@ class GroupCommitTest {
         messages.add(first); // a redelivered message for a task already in this batch
         messages.add(new TaskMessage(999_999_999L, a, "https://x.test/none", 0, 0, null)); // no such task
 
-        List<TaskLedger.Claim> claims = ledger.claimAll(messages, "w-batch").await().atMost(Duration.ofSeconds(30));
+        List<io.trawl.common.event.Committed<TaskLedger.Claim>> claims = ledger.claimAll(messages, "w-batch").await().atMost(Duration.ofSeconds(30));
 
         assertThat(claims).hasSize(messages.size());
         assertThat(claims.subList(0, 7)).allSatisfy(c -> {
-            assertThat(c.task()).isPresent();
+            assertThat(c.value().task()).isPresent();
             assertThat(c.events()).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo("task.started"));
         });
-        assertThat(claims.get(7).task()).isEmpty();
-        assertThat(claims.get(7).skipReason()).isEqualTo("task is not queued");
-        assertThat(claims.get(8).task()).isEmpty();
+        assertThat(claims.get(7).value().task()).isEmpty();
+        assertThat(claims.get(7).value().skipReason()).isEqualTo("task is not queued");
+        assertThat(claims.get(8).value().task()).isEmpty();
         assertThat(TestJobs.tasks(a)).allSatisfy(t -> assertThat(t.state()).isEqualTo("running"));
         assertThat(TestJobs.tasks(b)).allSatisfy(t -> assertThat(t.state()).isEqualTo("running"));
 
@@ -68,11 +68,11 @@ class GroupCommitTest {
         JobRules rulesA = rules(a);
         JobRules rulesB = rules(b);
         List<TaskLedger.Success> pages = new ArrayList<>();
-        for (TaskLedger.Claim c : claims.subList(0, 7)) {
-            ClaimedTask t = c.task().get();
+        for (io.trawl.common.event.Committed<TaskLedger.Claim> c : claims.subList(0, 7)) {
+            ClaimedTask t = c.value().task().get();
             pages.add(new TaskLedger.Success(t, t.jobId().equals(a) ? rulesA : rulesB, page(t, 2, List.of())));
         }
-        ClaimedTask taken = claims.get(1).task().get();
+        ClaimedTask taken = claims.get(1).value().task().get();
         ClaimedTask stale = new ClaimedTask(taken.id(), taken.jobId(), taken.url(), taken.host(), taken.depth(),
                 taken.attempt(), taken.maxAttempts(), UUID.randomUUID(), taken.queuedAt());
         pages.add(1, new TaskLedger.Success(stale, rulesA, page(stale, 5, List.of())));
@@ -103,11 +103,11 @@ class GroupCommitTest {
     @Test
     void linksOfSeveralPagesInOneBatchStopExactlyAtMaxPages() {
         UUID job = job(2, 5); // 2 seeds, room for 3 more tasks
-        List<TaskLedger.Claim> claims = ledger.claimAll(queued(job), "w-batch").await().atMost(Duration.ofSeconds(30));
+        List<io.trawl.common.event.Committed<TaskLedger.Claim>> claims = ledger.claimAll(queued(job), "w-batch").await().atMost(Duration.ofSeconds(30));
         JobRules rules = rules(job);
         List<TaskLedger.Success> pages = new ArrayList<>();
-        for (TaskLedger.Claim c : claims) {
-            ClaimedTask t = c.task().get();
+        for (io.trawl.common.event.Committed<TaskLedger.Claim> c : claims) {
+            ClaimedTask t = c.value().task().get();
             List<CanonicalUrl> links = IntStream.range(0, 3)
                     .mapToObj(i -> CanonicalUrl.of("https://batch.test/" + job + "/from/" + t.id() + "/" + i).orElseThrow()).toList();
             pages.add(new TaskLedger.Success(t, rules, page(t, 0, links)));
@@ -130,18 +130,18 @@ class GroupCommitTest {
         TaskMessage stale = new TaskMessage(current.taskId(), a, current.url(), 0, 0, 6L);
         TaskMessage now = new TaskMessage(current.taskId(), a, current.url(), 0, 0, 7L);
 
-        List<TaskLedger.Claim> claims = ledger.claimAll(List.of(stale, now), "w-batch")
+        List<io.trawl.common.event.Committed<TaskLedger.Claim>> claims = ledger.claimAll(List.of(stale, now), "w-batch")
                 .await().atMost(Duration.ofSeconds(30));
 
-        assertThat(claims.get(0).task()).isEmpty();
-        assertThat(claims.get(1).task()).isPresent();
+        assertThat(claims.get(0).value().task()).isEmpty();
+        assertThat(claims.get(1).value().task()).isPresent();
         assertThat(TestJobs.tasks(a)).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo("running"));
     }
 
     private static UUID job(int seeds, int maxPages) {
         String urls = String.join(", ", IntStream.range(0, seeds)
                 .mapToObj(i -> "\"https://batch.test/" + UUID.randomUUID() + "/" + i + "\"").toList());
-        UUID id = TestJobs.create(SPEC.formatted(urls, maxPages));
+        UUID id = TestJobs.create(io.trawl.fixtures.SpecBuilder.fromJson(SPEC.formatted(urls, maxPages)));
         TestJobs.exec("UPDATE trawl.tasks SET state = 'queued', queued_at = now() WHERE job_id = ?", id);
         return id;
     }

@@ -3,21 +3,22 @@ package io.trawl.scrape.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import io.trawl.fixtures.Specs;
 
 /** The lease is renewed while a slow page is fetched, and a lost lease stops the fetch and writes nothing. */
 @QuarkusTest
-@QuarkusTestResource(SchemaResource.class)
+@WithTestResource(value = SchemaResource.class, scope = TestResourceScope.GLOBAL)
 class LeaseTest {
 
     private static UUID slowPage(String key, long delayMs) {
-        return TestJobs.create("""
-                {"name": "%s", "seeds": ["%s"], "extract": {"item": ".product", "fields": {"name": ".name"}},
-                 "limits": {"timeoutMs": 20000}}""".formatted(key, TestSite.get().url("/slow/1/" + delayMs + "/" + key + "/0")));
+        return TestJobs.create(Specs.aCrawl().named(key).withSeeds(TestSite.get().url("/slow/1/" + delayMs + "/" + key + "/0"))
+                .extracting(".product", "name", ".name").timeoutMs(20000));
     }
 
     @Test

@@ -29,15 +29,15 @@ class RegexIsolationTest {
         for (int n = 0; n < 16; n++) {
             seeds.add("\"" + site.url("/hostile/bomb/" + n) + "\"");
         }
-        UUID hostile = TestJobs.create("""
+        UUID hostile = TestJobs.create(io.trawl.fixtures.SpecBuilder.fromJson("""
                 {"name": "bomb", "seeds": [%s],
                  "crawl": {"follow": ["a.child"], "include": ["(.*a){12}$"], "maxDepth": 1, "maxPages": 100},
-                 "limits": {"timeoutMs": 5000, "maxAttempts": 1}}""".formatted(String.join(", ", seeds)));
+                 "limits": {"timeoutMs": 5000, "maxAttempts": 1}}""".formatted(String.join(", ", seeds))));
         TestDispatcher.get().manage(hostile);
-        UUID normal = TestJobs.create("""
+        UUID normal = TestJobs.create(io.trawl.fixtures.SpecBuilder.fromJson("""
                 {"name": "normal", "seeds": ["%s"], "crawl": {"follow": ["a.child"], "maxDepth": 3, "maxPages": 100},
                  "extract": {"item": ".product", "fields": {"name": ".name"}},
-                 "limits": {"timeoutMs": 5000, "maxAttempts": 2}}""".formatted(site.url("/site/15/beside-bomb/0")));
+                 "limits": {"timeoutMs": 5000, "maxAttempts": 2}}""".formatted(site.url("/site/15/beside-bomb/0"))));
         TestDispatcher.get().manage(normal);
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))

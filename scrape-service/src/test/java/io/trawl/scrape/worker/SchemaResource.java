@@ -8,7 +8,8 @@ import java.util.Map;
 import org.flywaydb.core.Flyway;
 
 /**
- * Before the service boots: applies job-service's migrations (the schema's owner) to this module's test
+ * Before the service boots: applies job-service's migrations (the schema's owner; the trawl-schema jar puts
+ * them on the test classpath) to this module's test
  * database, empties the tables the tests use, and deletes leftover task queues of earlier runs in the test
  * vhost. Tests then never assume an empty database beyond this point: each works on its own jobs.
  */
@@ -20,7 +21,7 @@ public class SchemaResource implements QuarkusTestResourceLifecycleManager {
                 .dataSource(TestInfra.DB_URL, "trawl", "trawl")
                 .schemas("trawl")
                 .createSchemas(true)
-                .locations("filesystem:../job-service/src/main/resources/db/migration")
+                .locations("classpath:db/migration")
                 .load()
                 .migrate();
         try (var db = TestInfra.db(); Statement st = db.createStatement()) {

@@ -38,9 +38,9 @@ class StaleDeliveryTest {
     ScrapeConfig config;
 
     private static UUID singlePageJob(String key) {
-        return TestJobs.create("""
+        return TestJobs.create(io.trawl.fixtures.SpecBuilder.fromJson("""
                 {"name": "%s", "seeds": ["%s"], "extract": {"item": ".product", "fields": {"name": ".name"}},
-                 "limits": {"maxAttempts": 3}}""".formatted(key, TestSite.get().url("/site/5/" + key + "/1")));
+                 "limits": {"maxAttempts": 3}}""".formatted(key, TestSite.get().url("/site/5/" + key + "/1"))));
     }
 
     @Test

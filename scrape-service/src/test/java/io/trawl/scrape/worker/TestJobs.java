@@ -6,10 +6,8 @@ import io.trawl.common.json.WireJson;
 import io.trawl.common.message.ControlAction;
 import io.trawl.common.message.ControlMessage;
 import io.trawl.common.message.Topology;
-import io.trawl.common.spec.JobSpec;
-import io.trawl.common.spec.JobSpecParser;
-import io.trawl.common.spec.SeedExpander;
-import io.trawl.common.url.CanonicalUrl;
+import io.trawl.fixtures.Jobs;
+import io.trawl.fixtures.SpecBuilder;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,45 +39,12 @@ final class TestJobs {
     }
 
     /** Inserts a running job with its seeds as pending tasks. */
-    static UUID create(String specJson) {
-        JobSpec spec = JobSpecParser.parse(WireJson.tree(specJson));
-        List<CanonicalUrl> seeds = SeedExpander.expand(spec);
-        UUID id = UUID.randomUUID();
+    static UUID create(SpecBuilder spec) {
         try (var db = TestInfra.db()) {
-            db.setAutoCommit(false);
-            try (PreparedStatement job = db.prepareStatement("INSERT INTO trawl.jobs (id, tenant, name, spec, "
-                    + "request_hash, status, priority, per_host_concurrency, per_host_delay_ms, tasks_total, started_at) "
-                    + "VALUES (?, 'test', ?, ?::json, 'x', 'running', 0, ?, ?, ?, now())")) {
-                job.setObject(1, id);
-                job.setString(2, spec.name());
-                job.setString(3, WireJson.encodeString(spec));
-                job.setInt(4, spec.limits().perHostConcurrency());
-                job.setInt(5, spec.limits().perHostDelayMs());
-                job.setInt(6, seeds.size());
-                job.executeUpdate();
-            }
-            try (PreparedStatement task = db.prepareStatement("INSERT INTO trawl.tasks (job_id, url, url_hash, host, "
-                    + "depth, max_attempts) VALUES (?, ?, ?, ?, 0, ?)");
-                    PreparedStatement host = db.prepareStatement(
-                            "INSERT INTO trawl.hosts (host) VALUES (?) ON CONFLICT DO NOTHING")) {
-                for (CanonicalUrl seed : seeds) {
-                    task.setObject(1, id);
-                    task.setString(2, seed.url());
-                    task.setBytes(3, seed.hash());
-                    task.setString(4, seed.hostKey());
-                    task.setInt(5, spec.limits().maxAttempts());
-                    task.addBatch();
-                    host.setString(1, seed.hostKey());
-                    host.addBatch();
-                }
-                task.executeBatch();
-                host.executeBatch();
-            }
-            db.commit();
+            return Jobs.aRunningJob().withSpec(spec).insert(db);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return id;
     }
 
     static List<TaskRow> tasks(UUID jobId) {

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.trawl.scrape.service.WorkerIdentity;
 import jakarta.inject.Inject;
@@ -13,10 +14,11 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import io.trawl.fixtures.Specs;
 
 /** The worker registry row, health checks and Prometheus metrics. */
 @QuarkusTest
-@QuarkusTestResource(SchemaResource.class)
+@WithTestResource(value = SchemaResource.class, scope = TestResourceScope.GLOBAL)
 class WorkerStatusTest {
 
     @Inject
@@ -52,9 +54,8 @@ class WorkerStatusTest {
 
     @Test
     void metricsNameWhatTheWorkerDoes() {
-        UUID job = TestJobs.create("""
-                {"name": "metrics", "seeds": ["%s"], "extract": {"item": ".product", "fields": {"name": ".name"}}}"""
-                .formatted(TestSite.get().url("/site/3/metrics/0")));
+        UUID job = TestJobs.create(Specs.aCrawl().named("metrics").withSeeds(TestSite.get().url("/site/3/metrics/0"))
+                .extracting(".product", "name", ".name"));
         TestDispatcher.queueAndPublish(TestJobs.tasks(job).get(0).id(), 1);
         await().atMost(Duration.ofSeconds(20)).until(() -> TestJobs.settled(job));
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
