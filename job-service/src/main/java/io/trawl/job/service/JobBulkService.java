@@ -86,7 +86,8 @@ public class JobBulkService {
                             }
                         })
                         .replaceWithVoid()
-                        .onFailure(ProblemException.class).recoverWithItem(e -> {
+                        .onFailure(e -> e instanceof io.trawl.job.domain.Refusal || e instanceof ProblemException)
+                        .recoverWithItem(e -> {
                             refused.add(new Refusal(job.id(), job.name(), e.getMessage()));
                             return null;
                         }))

@@ -1,6 +1,9 @@
 package io.trawl.job.ui;
 
 import io.quarkus.qute.TemplateInstance;
+import io.trawl.job.domain.Refusal;
+import io.trawl.job.rest.RefusalMapper;
+import io.trawl.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -84,6 +87,14 @@ public class UiSupport {
             return "this key has the viewer role: it may read, not change";
         }
         return null;
+    }
+
+    /**
+     * A service's {@link Refusal} as the {@link ProblemException} it is at the REST edge, so a page can explain it
+     * in words (its status and message); any other failure unchanged.
+     */
+    public static Throwable asProblem(Throwable failure) {
+        return failure instanceof Refusal refusal ? RefusalMapper.problem(refusal) : failure;
     }
 
     public static String encode(String value) {
