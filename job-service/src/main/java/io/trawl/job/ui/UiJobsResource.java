@@ -157,6 +157,7 @@ public class UiJobsResource {
                 : bulk.apply(UiSupport.scope(session, tenant), command, ids, false);
         return done.map(r -> UiSupport.html(200, UiTemplates.bulkDone(ui.chrome(session, "Done", "jobs", null),
                         new UiViews.BulkDone(r, back))))
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session,
                         ((ProblemException) e).status(), "Not done", e.getMessage(), back));
     }
@@ -191,6 +192,7 @@ public class UiJobsResource {
             page = Uni.createFrom().item(new UiViews.NewJobPage(JobForm.empty(), "", false, Map.of(), List.of(), ""));
         }
         return page.map(p -> UiSupport.html(200, UiTemplates.newJob(ui.chrome(session, "New job", "new", null), p)))
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session, 404, "No such job",
                         e.getMessage(), "/ui/jobs"));
     }
@@ -225,6 +227,7 @@ public class UiJobsResource {
         }
         return jobs.create(tenant, null, json)
                 .map(created -> UiSupport.seeOther("/ui/jobs/" + created.job().id()))
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(e -> e instanceof InvalidSpecException || e instanceof ProblemException)
                 .recoverWithItem(e -> {
                     List<FieldError> errors = e instanceof InvalidSpecException invalid ? invalid.errors()
@@ -274,8 +277,9 @@ public class UiJobsResource {
                             List<UiViews.Option> states = new ArrayList<>();
                             states.add(new UiViews.Option("", "all", taskState == null));
                             for (TaskState s : TaskState.values()) {
-                                states.add(new UiViews.Option(s.wire(), s.wire() + " (" + counts.getOrDefault(s, 0L)
-                                        + ")", s == taskState));
+                                long n = counts.getOrDefault(s, 0L);
+                                states.add(new UiViews.Option(s.wire(), s.wire() + " (" + n
+                                        + (n >= JobSearchService.TASK_COUNT_CAP ? "+" : "") + ")", s == taskState));
                             }
                             UiViews.JobRow row = UiViews.JobRow.of(job, now);
                             List<UiViews.Counter> counters = List.of(
@@ -300,6 +304,7 @@ public class UiJobsResource {
                             return UiSupport.html(200, UiTemplates.job(ui.chrome(session, job.name(), "jobs", msg),
                                     page));
                         }))))
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session, 404, "No such job",
                         e.getMessage(), "/ui/jobs"));
     }
@@ -334,6 +339,7 @@ public class UiJobsResource {
                 .map(r -> UiSupport.seeOther(back + "?msg=" + UiSupport.encode(r.changed()
                         ? verb + ": done, the job is now " + r.job().status().wire()
                         : verb + ": already in effect, the job is " + r.job().status().wire())))
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(ProblemException.class).recoverWithItem(e -> {
                     ProblemException p = (ProblemException) e;
                     String words = p.status() == 409 ? "Cannot " + verb + " this job now: " + p.getMessage()
