@@ -67,6 +67,7 @@ public final class Demo {
             String id = job.get("id").asText();
             System.out.printf("Submitted job %s: follow a.city, a.page, a.listing; extract article.biz on /biz/ pages.%n",
                     id);
+            System.out.printf("Watch it in the dashboard: %s  (sign in with the key %s)%n", dashboard(id), key);
             System.out.printf("Live feed: %s/ws/jobs/%s  (event-service, WebSocket)%n%n",
                     api.eventBase().replaceFirst("^http", "ws"), id);
             System.out.printf("  %5s  %-15s %s%n", "seq", "event", "detail");
@@ -93,8 +94,14 @@ public final class Demo {
             System.out.printf("  curl -s %s -H 'Accept: application/x-ndjson' %s%n", auth, results);
             System.out.printf("Replay the job's %d events:%n  curl -s %s '%s/api/v1/jobs/%s/events?after=0&limit=1000'%n",
                     done.path("lastEventSeq").asLong(), auth, api.eventBase(), id);
+            System.out.printf("%nThe job in the dashboard (counters, timeline, tasks, results): %s%n", dashboard(id));
             return end.type().equals("job.completed") ? 0 : 1;
         }
+    }
+
+    /** The dashboard page of a job (job-service serves the dashboard under /ui). */
+    private String dashboard(String id) {
+        return api.jobBase() + "/ui/jobs/" + id;
     }
 
     /** Prints one event: every job event, the first few task events, every failure; the rest feed the progress. */

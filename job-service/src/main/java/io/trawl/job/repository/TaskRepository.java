@@ -59,6 +59,26 @@ public class TaskRepository {
         });
     }
 
+    /**
+     * How many of the job's tasks are in each state, counting at most {@code cap} per state: bounded work however
+     * big the job (the dashboard's job page with 100,000 tasks), one index-only range of {@code tasks_job_state}
+     * per state. A value of {@code cap} means "at least {@code cap}".
+     */
+    public Uni<Map<TaskState, Long>> countByStateUpTo(UUID jobId, int cap) {
+        String[] states = new String[TaskState.values().length];
+        for (TaskState s : TaskState.values()) {
+            states[s.ordinal()] = s.wire();
+        }
+        return pool.preparedQuery("SELECT s.state, (SELECT count(*) FROM (SELECT 1 FROM trawl.tasks t "
+                        + "WHERE t.job_id = $1 AND t.state = s.state LIMIT $3) capped) AS n "
+                        + "FROM unnest($2::text[]) AS s(state)")
+                .execute(Tuple.of(jobId, states, cap)).onItem().transform(rows -> {
+                    Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
+                    rows.forEach(row -> counts.put(TaskState.fromWire(row.getString("state")), row.getLong("n")));
+                    return counts;
+                });
+    }
+
     /** How many of the job's tasks are in each state. */
     public Uni<Map<TaskState, Long>> countByState(UUID jobId) {
         return pool.preparedQuery("SELECT state, count(*) AS n FROM trawl.tasks WHERE job_id = $1 GROUP BY state")

@@ -21,7 +21,7 @@ public class RefusalMapper implements ExceptionMapper<Refusal> {
         return ProblemMappers.respond(problem(refusal), uriInfo);
     }
 
-    /** The problem+json a refusal becomes (also for the dashboard, which renders it as a page). */
+    /** The problem a refusal is at the REST edge (also what the dashboard's pages explain in words). */
     public static ProblemException problem(Refusal refusal) {
         if (refusal instanceof Refusal.InvalidInput invalid) {
             return ProblemException.badParameter(invalid.field(), invalid.reason());

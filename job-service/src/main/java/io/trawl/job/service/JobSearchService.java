@@ -41,8 +41,15 @@ public class JobSearchService {
         return tasks.list(jobId, state, afterId, limit);
     }
 
+    /** The most tasks per state the job page counts; beyond it shows "1000+" (the job's counters stay exact). */
+    public static final int TASK_COUNT_CAP = 1_000;
+
+    /**
+     * How many of the job's tasks are in each state, each count at most {@link #TASK_COUNT_CAP} (a value equal to it
+     * means "at least"), so the job page costs the same with 100,000 tasks as with 100.
+     */
     public Uni<Map<TaskState, Long>> taskCounts(UUID jobId) {
-        return tasks.countByState(jobId);
+        return tasks.countByStateUpTo(jobId, TASK_COUNT_CAP);
     }
 
     /** The job's first items (the results preview). */

@@ -99,6 +99,32 @@ public final class SessionCodec {
         }
     }
 
+    /** A fresh random nonce for the login form's CSRF cookie (before there is a session). */
+    public static String loginNonce() {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        return B64.encodeToString(nonce);
+    }
+
+    /** Whether {@code nonce} has the shape {@link #loginNonce()} gives (what a cookie may carry back). */
+    public static boolean isLoginNonce(String nonce) {
+        return nonce != null && nonce.matches("[A-Za-z0-9_-]{22}");
+    }
+
+    /**
+     * The login form's CSRF token for the pre-session nonce in its cookie: an HMAC, so a page on another site can
+     * neither read it nor make it for a nonce it planted.
+     */
+    public String loginCsrfToken(String nonce) {
+        return B64.encodeToString(hmac("login-csrf|" + nonce));
+    }
+
+    /** Whether {@code token} is the login CSRF token of the cookie's {@code nonce} (constant time). */
+    public boolean validLoginCsrf(String nonce, String token) {
+        return isLoginNonce(nonce) && token != null && MessageDigest.isEqual(
+                token.getBytes(StandardCharsets.UTF_8), loginCsrfToken(nonce).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The CSRF token of a session (what forms and the page's script send back). */
     public String csrfToken(UiSession session) {
         return B64.encodeToString(hmac("csrf|" + session.nonce()));

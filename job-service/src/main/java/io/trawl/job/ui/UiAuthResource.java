@@ -18,8 +18,10 @@ import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * Signing in and out of the dashboard. Login is a POST form (the key never appears in a URL); the key is checked
- * like a Bearer key and the browser gets a session cookie holding tenant, role and expiry only.
+ * Signing in and out of the dashboard. Login is a POST form (the key never appears in a URL) protected against
+ * login CSRF by a double-submit nonce: the page sets it in an HttpOnly, SameSite=Strict cookie and puts its HMAC
+ * in the form. The key is checked like a Bearer key and the browser gets a session cookie holding tenant, role and
+ * expiry only.
  */
 @Path("/ui")
 @Produces(MediaType.TEXT_HTML)
@@ -44,25 +46,42 @@ public class UiAuthResource {
     @GET
     @Path("/login")
     @Operation(hidden = true)
-    public Response loginPage(@QueryParam("next") String next) {
-        return UiSupport.html(200, UiTemplates.login(ui.chrome(null, "Sign in", "login", null),
-                UiSupport.safeNext(next), ""));
+    public Response loginPage(@QueryParam("next") String next, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return loginForm(200, next, "", headers, uri);
     }
 
     @POST
     @Path("/login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
-    public Response login(@FormParam("key") String key, @FormParam("next") String next, @Context HttpHeaders headers,
-            @Context UriInfo uri) {
+    public Response login(@FormParam("key") String key, @FormParam("next") String next,
+            @FormParam(UiSessions.CSRF_FIELD) String csrf, @Context HttpHeaders headers, @Context UriInfo uri) {
+        if (!sessions.validLoginCsrf(headers.getCookies(), csrf)) {
+            // A login CSRF (another site signing this browser in to the attacker's tenant) has neither the
+            // cookie's nonce nor its HMAC; nor has a form left open past the cookie's hour: a fresh form.
+            return loginForm(403, next, "The sign-in form expired or did not come from this site; sign in again.",
+                    headers, uri);
+        }
         Optional<Caller> caller = keys.callerOf(key == null ? null : key.strip());
         if (caller.isEmpty()) {
-            return UiSupport.html(401, UiTemplates.login(ui.chrome(null, "Sign in", "login", null),
-                    UiSupport.safeNext(next), "That API key is not known."));
+            return loginForm(401, next, "That API key is not known.", headers, uri);
         }
         UiSession session = sessions.open(caller.get());
+        boolean secure = ui.secure(headers, uri.getRequestUri().getScheme());
         return Response.seeOther(java.net.URI.create(UiSupport.safeNext(next)))
-                .header(HttpHeaders.SET_COOKIE, sessions.cookie(session, ui.secure(headers, uri.getRequestUri().getScheme())))
+                .header(HttpHeaders.SET_COOKIE, sessions.cookie(session, secure))
+                .header(HttpHeaders.SET_COOKIE, sessions.clearingLoginCookie(secure))
+                .build();
+    }
+
+    /** The login page, with the CSRF nonce cookie and the form's token of that nonce. */
+    private Response loginForm(int status, String next, String error, HttpHeaders headers, UriInfo uri) {
+        String nonce = sessions.loginNonce(headers.getCookies());
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(UiTemplates.login(ui.chrome(null, "Sign in", "login", null), UiSupport.safeNext(next), error,
+                        sessions.loginCsrfToken(nonce)))
+                .header(HttpHeaders.SET_COOKIE,
+                        sessions.loginCookie(nonce, ui.secure(headers, uri.getRequestUri().getScheme())))
                 .build();
     }
 

@@ -17,7 +17,6 @@ import io.trawl.job.service.JobBulkService;
 import io.trawl.job.service.JobSearchService;
 import io.trawl.job.service.JobService;
 import io.trawl.job.service.ResultService;
-import io.trawl.job.domain.Refusal;
 import io.trawl.web.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -158,7 +157,7 @@ public class UiJobsResource {
                 : bulk.apply(UiSupport.scope(session, tenant), command, ids, false);
         return done.map(r -> UiSupport.html(200, UiTemplates.bulkDone(ui.chrome(session, "Done", "jobs", null),
                         new UiViews.BulkDone(r, back))))
-                .onFailure(Refusal.class).transform(UiSupport::problemOf)
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session,
                         ((ProblemException) e).status(), "Not done", e.getMessage(), back));
     }
@@ -193,7 +192,7 @@ public class UiJobsResource {
             page = Uni.createFrom().item(new UiViews.NewJobPage(JobForm.empty(), "", false, Map.of(), List.of(), ""));
         }
         return page.map(p -> UiSupport.html(200, UiTemplates.newJob(ui.chrome(session, "New job", "new", null), p)))
-                .onFailure(Refusal.class).transform(UiSupport::problemOf)
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session, 404, "No such job",
                         e.getMessage(), "/ui/jobs"));
     }
@@ -228,7 +227,7 @@ public class UiJobsResource {
         }
         return jobs.create(tenant, null, json)
                 .map(created -> UiSupport.seeOther("/ui/jobs/" + created.job().id()))
-                .onFailure(Refusal.class).transform(UiSupport::problemOf)
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(e -> e instanceof InvalidSpecException || e instanceof ProblemException)
                 .recoverWithItem(e -> {
                     List<FieldError> errors = e instanceof InvalidSpecException invalid ? invalid.errors()
@@ -278,8 +277,9 @@ public class UiJobsResource {
                             List<UiViews.Option> states = new ArrayList<>();
                             states.add(new UiViews.Option("", "all", taskState == null));
                             for (TaskState s : TaskState.values()) {
-                                states.add(new UiViews.Option(s.wire(), s.wire() + " (" + counts.getOrDefault(s, 0L)
-                                        + ")", s == taskState));
+                                long n = counts.getOrDefault(s, 0L);
+                                states.add(new UiViews.Option(s.wire(), s.wire() + " (" + n
+                                        + (n >= JobSearchService.TASK_COUNT_CAP ? "+" : "") + ")", s == taskState));
                             }
                             UiViews.JobRow row = UiViews.JobRow.of(job, now);
                             List<UiViews.Counter> counters = List.of(
@@ -304,7 +304,7 @@ public class UiJobsResource {
                             return UiSupport.html(200, UiTemplates.job(ui.chrome(session, job.name(), "jobs", msg),
                                     page));
                         }))))
-                .onFailure(Refusal.class).transform(UiSupport::problemOf)
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session, 404, "No such job",
                         e.getMessage(), "/ui/jobs"));
     }
@@ -339,7 +339,7 @@ public class UiJobsResource {
                 .map(r -> UiSupport.seeOther(back + "?msg=" + UiSupport.encode(r.changed()
                         ? verb + ": done, the job is now " + r.job().status().wire()
                         : verb + ": already in effect, the job is " + r.job().status().wire())))
-                .onFailure(Refusal.class).transform(UiSupport::problemOf)
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(ProblemException.class).recoverWithItem(e -> {
                     ProblemException p = (ProblemException) e;
                     String words = p.status() == 409 ? "Cannot " + verb + " this job now: " + p.getMessage()

@@ -7,7 +7,6 @@ import io.trawl.common.spec.InvalidSpecException;
 import io.trawl.job.repository.ScheduleRecord;
 import io.trawl.job.service.JobSearchService;
 import io.trawl.job.service.ScheduleService;
-import io.trawl.job.domain.Refusal;
 import io.trawl.web.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -83,6 +82,7 @@ public class UiSchedulesResource {
         }
         return build(form, body -> schedules.create(tenant, body))
                 .map(s -> UiSupport.seeOther("/ui/schedules/" + s.id() + "?msg=created"))
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(this::invalid).recoverWithUni(e -> page(session, null, null,
                         withErrors(typed, errors(e)), 400));
     }
@@ -110,7 +110,7 @@ public class UiSchedulesResource {
                         UiTemplates.schedule(ui.chrome(session, s.name(), "schedules", msg), new UiViews.SchedulePage(
                                 UiViews.ScheduleRow.of(s), runs.stream().map(UiViews.RunRow::of).toList(),
                                 form != null ? form : formOf(s), "/ui/jobs?schedule=" + s.id())))))
-                .onFailure(Refusal.class).transform(UiSupport::problemOf)
+                .onFailure().transform(UiSupport::asProblem)
                 .onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session, 404, "No such schedule",
                         e.getMessage(), "/ui/schedules"));
     }
@@ -158,11 +158,13 @@ public class UiSchedulesResource {
                 case "delete" -> schedules.delete(t, id).map(x -> UiSupport.seeOther("/ui/schedules?msg=deleted"));
                 case "edit" -> build(form, body -> schedules.replace(t, id, body))
                         .map(x -> UiSupport.seeOther(back + "?msg=saved"))
+                        .onFailure().transform(UiSupport::asProblem)
                         .onFailure(this::invalid).recoverWithUni(e -> detail(session, id, null,
                                 withErrors(typed(back, form, List.of()), errors(e)), 400));
                 default -> Uni.createFrom().item(ui.refusal(session, 404, "No such action", action, back));
             };
-        }).onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session,
+        }).onFailure().transform(UiSupport::asProblem)
+                .onFailure(ProblemException.class).recoverWithItem(e -> ui.refusal(session,
                 ((ProblemException) e).status(), "Not done", e.getMessage(), back));
     }
 

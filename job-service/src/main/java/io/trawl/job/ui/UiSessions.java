@@ -20,6 +20,9 @@ public class UiSessions {
     public static final String COOKIE = "trawl_session";
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String CSRF_FIELD = "_csrf";
+    /** The pre-session nonce of the login form (double-submit: the form carries its HMAC as {@code _csrf}). */
+    public static final String LOGIN_COOKIE = "trawl_login";
+    private static final long LOGIN_COOKIE_SECONDS = 3600;
 
     private final SessionCodec codec;
     private final Clock clock;
@@ -58,6 +61,34 @@ public class UiSessions {
 
     public boolean validCsrf(UiSession session, String token) {
         return codec.validCsrf(session, token);
+    }
+
+    /** The login form's nonce: the one its cookie already carries (other tabs keep working), or a new one. */
+    public String loginNonce(Map<String, Cookie> cookies) {
+        Cookie cookie = cookies == null ? null : cookies.get(LOGIN_COOKIE);
+        return cookie != null && SessionCodec.isLoginNonce(cookie.getValue()) ? cookie.getValue()
+                : SessionCodec.loginNonce();
+    }
+
+    public String loginCsrfToken(String nonce) {
+        return codec.loginCsrfToken(nonce);
+    }
+
+    /** Whether the login POST carries the cookie's nonce and its token (a cross-site form has neither). */
+    public boolean validLoginCsrf(Map<String, Cookie> cookies, String token) {
+        Cookie cookie = cookies == null ? null : cookies.get(LOGIN_COOKIE);
+        return cookie != null && codec.validLoginCsrf(cookie.getValue(), token);
+    }
+
+    /** The Set-Cookie value that holds the login form's nonce (only the login route sees it). */
+    public String loginCookie(String nonce, boolean secure) {
+        return LOGIN_COOKIE + "=" + nonce + "; Path=/ui/login; Max-Age=" + LOGIN_COOKIE_SECONDS
+                + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    }
+
+    /** The Set-Cookie value that drops the login form's nonce once signed in. */
+    public String clearingLoginCookie(boolean secure) {
+        return LOGIN_COOKIE + "=; Path=/ui/login; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 
     /** The Set-Cookie value that starts {@code session}. */

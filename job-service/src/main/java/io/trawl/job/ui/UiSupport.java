@@ -1,6 +1,9 @@
 package io.trawl.job.ui;
 
 import io.quarkus.qute.TemplateInstance;
+import io.trawl.job.domain.Refusal;
+import io.trawl.job.rest.RefusalMapper;
+import io.trawl.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -86,6 +89,14 @@ public class UiSupport {
         return null;
     }
 
+    /**
+     * A service's {@link Refusal} as the {@link ProblemException} it is at the REST edge, so a page can explain it
+     * in words (its status and message); any other failure unchanged.
+     */
+    public static Throwable asProblem(Throwable failure) {
+        return failure instanceof Refusal refusal ? RefusalMapper.problem(refusal) : failure;
+    }
+
     public static String encode(String value) {
         return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
@@ -117,11 +128,5 @@ public class UiSupport {
         } catch (IOException | NoSuchAlgorithmException e) {
             return "0";
         }
-    }
-
-    /** A service's refusal as the problem the page renders (the same words and status the API answers with). */
-    static Throwable problemOf(Throwable failure) {
-        return failure instanceof io.trawl.job.domain.Refusal refusal
-                ? io.trawl.job.rest.RefusalMapper.problem(refusal) : failure;
     }
 }

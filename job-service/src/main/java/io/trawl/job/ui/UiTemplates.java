@@ -10,7 +10,7 @@ public final class UiTemplates {
     private UiTemplates() {
     }
 
-    public static native TemplateInstance login(UiViews.Chrome chrome, String next, String error);
+    public static native TemplateInstance login(UiViews.Chrome chrome, String next, String error, String csrf);
 
     public static native TemplateInstance message(UiViews.Chrome chrome, String heading, String detail, String back);
 

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import io.trawl.job.support.Specs;
 import io.trawl.job.support.TestDb;
 import io.trawl.web.Caller;
@@ -41,8 +42,19 @@ class DashboardTest {
 
     /** Signs in with a key, returns the session cookie's value. */
     static String login(String key) {
-        return given().redirects().follow(false).contentType(ContentType.URLENC).formParam("key", key)
-                .post("/ui/login").then().statusCode(303).extract().cookie(UiSessions.COOKIE);
+        return loginForm().formParam("key", key).post("/ui/login").then().statusCode(303).extract()
+                .cookie(UiSessions.COOKIE);
+    }
+
+    /** A login POST as the browser sends it after showing the form: its nonce cookie and CSRF field. */
+    static RequestSpecification loginForm() {
+        Response page = given().get("/ui/login");
+        page.then().statusCode(200);
+        Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.asString());
+        assertThat(m.find()).as("the login form carries a CSRF token").isTrue();
+        return given().redirects().follow(false).contentType(ContentType.URLENC)
+                .cookie(UiSessions.LOGIN_COOKIE, page.cookie(UiSessions.LOGIN_COOKIE))
+                .formParam(UiSessions.CSRF_FIELD, m.group(1));
     }
 
     static String csrfOf(String html) {
@@ -68,11 +80,11 @@ class DashboardTest {
 
     @Test
     void loginSetsAStrictHttpOnlyCookieThatHoldsNoKey() {
-        Response r = given().redirects().follow(false).contentType(ContentType.URLENC).formParam("key", "test-key")
-                .formParam("next", "/ui/schedules").post("/ui/login");
+        Response r = loginForm().formParam("key", "test-key").formParam("next", "/ui/schedules").post("/ui/login");
         assertThat(r.statusCode()).isEqualTo(303);
         assertThat(r.header("Location")).endsWith("/ui/schedules");
-        String setCookie = r.header("Set-Cookie");
+        String setCookie = r.headers().getValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith(UiSessions.COOKIE + "=")).findFirst().orElseThrow();
         assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/")
                 .doesNotContain("Secure").doesNotContain("test-key");
         String value = r.cookie(UiSessions.COOKIE);
@@ -82,17 +94,18 @@ class DashboardTest {
 
     @Test
     void cookieIsSecureBehindTls() {
-        String setCookie = given().redirects().follow(false).header("X-Forwarded-Proto", "https")
-                .contentType(ContentType.URLENC).formParam("key", "test-key").post("/ui/login").header("Set-Cookie");
+        String setCookie = loginForm().header("X-Forwarded-Proto", "https").formParam("key", "test-key")
+                .post("/ui/login").headers().getValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith(UiSessions.COOKIE + "=")).findFirst().orElseThrow();
         assertThat(setCookie).contains("; Secure");
     }
 
     @Test
     void unknownKeyIsRefusedAndOffSiteNextIsIgnored() {
-        given().contentType(ContentType.URLENC).formParam("key", "nope").post("/ui/login").then().statusCode(401)
+        loginForm().formParam("key", "nope").post("/ui/login").then().statusCode(401)
                 .body(containsString("not known"));
-        Response r = given().redirects().follow(false).contentType(ContentType.URLENC).formParam("key", "test-key")
-                .formParam("next", "https://evil.example/").post("/ui/login");
+        Response r = loginForm().formParam("key", "test-key").formParam("next", "https://evil.example/")
+                .post("/ui/login");
         assertThat(r.header("Location")).endsWith("/ui/jobs");
     }
 
