@@ -78,7 +78,7 @@ public final class SeedExpander {
         return encode(value).length();
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

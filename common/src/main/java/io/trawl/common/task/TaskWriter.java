@@ -79,6 +79,21 @@ public final class TaskWriter {
                 });
     }
 
+    /**
+     * Inserts a batch of seed tasks (depth 0) of a job created in the caller's transaction, whose seeds were
+     * checked against {@code crawl.maxPages} when the spec was parsed: URLs of earlier batches are skipped by
+     * the insert's conflict clause (the job's {@code (job_id, url_hash)} index) instead of a lookup per batch.
+     *
+     * @return how many tasks were created
+     */
+    public static Uni<Integer> insertSeeds(SqlConnection tx, UUID jobId, List<CanonicalUrl> urls, int maxAttempts) {
+        Map<String, CanonicalUrl> unique = new LinkedHashMap<>();
+        for (CanonicalUrl url : urls) {
+            unique.putIfAbsent(url.url(), url);
+        }
+        return insertFresh(tx, jobId, new ArrayList<>(unique.values()), 0, null, maxAttempts);
+    }
+
     private static Uni<Integer> insertFresh(SqlConnection tx, UUID jobId, List<CanonicalUrl> fresh, int depth,
             Long parentTaskId, int maxAttempts) {
         if (fresh.isEmpty()) {

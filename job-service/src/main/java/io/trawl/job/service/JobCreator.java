@@ -2,16 +2,19 @@ package io.trawl.job.service;
 
 import io.smallrye.mutiny.Uni;
 import io.trawl.common.event.Committed;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.trawl.common.event.EventLog;
 import io.trawl.common.event.Events;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.spec.JobSpec;
-import io.trawl.common.spec.SeedExpander;
+import io.trawl.common.spec.JobSpecParser;
+import io.trawl.common.spec.SeedBatches;
 import io.trawl.common.task.TaskWriter;
-import io.trawl.common.url.CanonicalUrl;
 import io.trawl.job.domain.Refusal;
 import io.trawl.job.repository.JobRecord;
 import io.trawl.job.repository.JobRepository;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +38,9 @@ public class JobCreator {
     public record Created(JobRecord job, boolean replayed) {
     }
 
+    /** Seeds expanded and inserted per round trip: small enough to keep each event-loop turn short. */
+    static final int SEED_BATCH = 1_000;
+
     private final JobRepository jobs;
 
     public JobCreator(JobRepository jobs) {
@@ -45,18 +51,35 @@ public class JobCreator {
             UUID scheduleId, Instant fireTime) {
         String specJson = WireJson.encodeString(spec);
         String requestHash = sha256(specJson);
-        List<CanonicalUrl> seeds = SeedExpander.expand(spec);
         JobRepository.NewJob row = new JobRepository.NewJob(UUID.randomUUID(), tenant, spec.name(), specJson,
                 requestHash, spec.priority(), spec.limits().perHostConcurrency(), spec.limits().perHostDelayMs(),
                 idempotencyKey, scheduleId, fireTime);
         return jobs.insert(tx, row).onItem().transformToUni(inserted -> inserted
-                .map(job -> TaskWriter.insert(tx, job.id(), seeds, 0, null, spec.limits().maxAttempts(),
-                                spec.crawl().maxPages())
+                .map(job -> insertSeeds(tx, job.id(), spec, new SeedBatches(spec), Vertx.currentContext(), 0)
                         .onItem().transformToUni(n -> EventLog.append(tx, job.id(),
                                 Events.jobCreated(spec.name(), n, spec.priority(), scheduleId, fireTime)))
                         .onItem().transformToUni(events -> jobs.get(tx, job.id())
                                 .onItem().transform(created -> new Committed<>(new Created(created, false), events))))
                 .orElseGet(() -> existing(tx, tenant, idempotencyKey, requestHash)));
+    }
+
+    /**
+     * Expands and validates the next batch of seeds on a worker thread (a template can expand to
+     * {@value JobSpecParser#MAX_SEEDS} URLs of up to 2 KB), then inserts it on the caller's event loop, in
+     * the same transaction; repeats until every seed is written. An invalid expansion fails the transaction,
+     * so nothing of the job is kept.
+     *
+     * @return how many tasks were created
+     */
+    private Uni<Integer> insertSeeds(SqlConnection tx, UUID jobId, JobSpec spec, SeedBatches batches, Context loop,
+            int created) {
+        return Uni.createFrom().item(() -> batches.next(SEED_BATCH))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .emitOn(loop == null ? Runnable::run : command -> loop.runOnContext(v -> command.run()))
+                .chain(batch -> batch.isEmpty()
+                        ? Uni.createFrom().item(created)
+                        : TaskWriter.insertSeeds(tx, jobId, batch, spec.limits().maxAttempts())
+                                .chain(n -> insertSeeds(tx, jobId, spec, batches, loop, created + n)));
     }
 
     private Uni<Committed<Created>> existing(SqlConnection tx, String tenant, String idempotencyKey, String requestHash) {
