@@ -335,7 +335,7 @@ class DashboardBrowserIT {
         PlaywrightAssertions.assertThat(heading(page, "nightly directory")).isVisible();
         button(page, "Trigger now").click();
         // The run is recorded when the scheduler handles the trigger: reload until it shows (bounded).
-        Locator job = page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("job").setExact(true));
+        Locator job = page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("the job of"));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (job.count() == 0 && System.nanoTime() < deadline) {
             page.waitForTimeout(500);
