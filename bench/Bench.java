@@ -37,17 +37,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CheerioCrawler (bench/crawlee.cjs), alternating with N Trawl crawls (perHostConcurrency 64), and prints both
  * medians and the ratio; the box's busy share and each service's CPU per page come with every Trawl run.
  * {@code --jfr DIR} records a JFR profile of every service into DIR.
- * Options: --pages 5000 --warmup 300 --concurrency 8 --requests 400 --scrapers 1 --per-host 0 (16 per scraper;
- * 64 with --vs-crawlee) --vs-crawlee 0 --crawlee-concurrency 50 --crawlee-modules bench/.crawlee/node_modules
+ * {@code --jobs N} (1–10) runs the measured crawl as N jobs on N hosts (127.0.0.2 …) at once, pages/N each, and
+ * reports their total pages/s. {@code --pod-memory} (768m, the chart's memory limit; 0 for none) sizes every
+ * service JVM's heap as in its pod ({@code -XX:MaxRAM}).
+ * Options: --pages 5000 --warmup 2000 --concurrency 8 --requests 400 --scrapers 1 --per-host 0 (16 per scraper;
+ * 64 with --vs-crawlee) --jobs 1 --pod-memory 768m --vs-crawlee 0 --crawlee-concurrency 50 --crawlee-modules bench/.crawlee/node_modules
  * --jfr "" --root .
  */
 public class Bench {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new LinkedHashMap<>(Map.of("--pages", "5000", "--warmup", "300", "--concurrency", "8",
+        Map<String, String> opt = new LinkedHashMap<>(Map.of("--pages", "5000", "--warmup", "2000", "--concurrency", "8",
                 "--requests", "400", "--scrapers", "1", "--root", "."));
         opt.putAll(Map.of("--per-host", "0", "--vs-crawlee", "0", "--crawlee-concurrency", "50",
-                "--crawlee-modules", "bench/.crawlee/node_modules", "--jfr", ""));
+                "--crawlee-modules", "bench/.crawlee/node_modules", "--jfr", "", "--jobs", "1", "--pod-memory", "768m"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opt.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i] + "; options: " + opt);
@@ -63,7 +66,17 @@ public class Bench {
         Path root = Path.of(opt.get("--root")).toAbsolutePath().normalize();
         int vsCrawlee = Integer.parseInt(opt.get("--vs-crawlee"));
         int perHostOpt = Integer.parseInt(opt.get("--per-host"));
+        int jobs = Integer.parseInt(opt.get("--jobs"));
+        if (jobs < 1 || jobs > 10 || (jobs > 1 && vsCrawlee > 0)) {
+            System.err.println("--jobs takes 1 to 10, and 1 with --vs-crawlee");
+            System.exit(2);
+        }
         List<String> jvm = new ArrayList<>();
+        if (!opt.get("--pod-memory").isEmpty() && !opt.get("--pod-memory").equals("0")) {
+            // The JVM sizes its heap from the memory it sees: in a pod that is the container limit (the chart's
+            // resources.limits.memory, 768Mi), here it would be the whole VM. MaxRAM makes it size as in the pod.
+            jvm.add("-XX:MaxRAM=" + opt.get("--pod-memory"));
+        }
         if (!opt.get("--jfr").isEmpty()) {
             Path dir = Path.of(opt.get("--jfr")).toAbsolutePath();
             java.nio.file.Files.createDirectories(dir);
@@ -73,11 +86,16 @@ public class Bench {
         say("starting job-, event- and %d scrape-service process(es) against a fresh database and vhost", scrapers);
         String key = "bench-key";
         TrawlSystem.Options options = new TrawlSystem.Options().root(root).prefix("trawl_bench").apiKeys(key + "=bench")
-                .scrapers(scrapers).env("TRAWL_FETCH_ALLOW_NETWORKS", "127.0.0.2/32")
+                .scrapers(scrapers).env("TRAWL_FETCH_ALLOW_NETWORKS", "127.0.0.0/28")
                 .logDir(root.resolve("e2e/target/bench-logs")).javaOptions(jvm);
         long boot = System.nanoTime();
+        List<FixtureServer> hosts = new ArrayList<>();
         try (FixtureServer site = FixtureServer.start("127.0.0.2", 64);
                 TrawlSystem system = TrawlSystem.start(options)) {
+            hosts.add(site);
+            for (int h = 1; h < jobs; h++) {
+                hosts.add(FixtureServer.start("127.0.0." + (2 + h), 64));
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(system::close));
             say("services ready in %.1f s (logs in %s)", secs(boot), system.logDir());
             DirectorySite.robots(site, "");
@@ -87,11 +105,15 @@ public class Bench {
             if (warmup > 0) {
                 DirectorySite w = DirectorySite.ofAbout("warmup", warmup).mount(site);
                 say("warm-up crawl: %d pages", w.pageCount());
-                crawl(api, site, w, perHost, key);
+                crawl(api, List.of(site), List.of(w), perHost, key, null);
             }
-            DirectorySite measured = DirectorySite.ofAbout("bench", pages).mount(site);
-            say("measured crawl: %d pages (%d items expected), perHostConcurrency %d, perHostDelayMs 0",
-                    measured.pageCount(), measured.businessCount(), perHost);
+            DirectorySite measured = DirectorySite.ofAbout("bench", pages / jobs).mount(site);
+            List<DirectorySite> sites = new ArrayList<>(List.of(measured));
+            for (int h = 1; h < jobs; h++) {
+                sites.add(DirectorySite.ofAbout("bench", pages / jobs).mount(hosts.get(h)));
+            }
+            say("measured crawl: %d job(s) on %d host(s), %d pages (%d items expected) each, perHostConcurrency %d, "
+                    + "perHostDelayMs 0", jobs, jobs, measured.pageCount(), measured.businessCount(), perHost);
             List<Result> trawlRuns = new ArrayList<>();
             List<Double> crawleeRuns = new ArrayList<>();
             for (int run = 0; run < Math.max(1, vsCrawlee); run++) {
@@ -99,7 +121,7 @@ public class Bench {
                     crawleeRuns.add(crawlee(root.resolve(opt.get("--crawlee-modules")), root, measured.seed(site),
                             Integer.parseInt(opt.get("--crawlee-concurrency")), measured));
                 }
-                trawlRuns.add(crawl(api, site, measured, perHost, key, system));
+                trawlRuns.add(crawl(api, hosts, sites, perHost, key, system));
             }
             List<Result> byRate = new ArrayList<>(trawlRuns);
             byRate.sort(java.util.Comparator.comparingDouble(r -> r.pages / r.seconds));
@@ -137,9 +159,9 @@ public class Bench {
             System.out.printf("Trawl benchmark — %s, %s, Java %s, %d scrape-service process(es)%n",
                     ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")), cpu,
                     System.getProperty("java.version"), scrapers);
-            System.out.printf("crawl           %,d pages, %,d items in %.1f s: %.1f pages/s, %.1f items/s "
-                    + "(POST /jobs → job.completed on a WebSocket)%n", crawl.pages, crawl.items, crawl.seconds,
-                    crawl.pages / crawl.seconds, crawl.items / crawl.seconds);
+            System.out.printf("crawl           %d job(s) on %d host(s) at once, %,d pages, %,d items in %.1f s: %.1f pages/s, "
+                    + "%.1f items/s (POST /jobs → the last job.completed on a WebSocket)%n", jobs, jobs, crawl.pages,
+                    crawl.items, crawl.seconds, crawl.pages / crawl.seconds, crawl.items / crawl.seconds);
             System.out.printf("event latency   %,d live events, event time → WebSocket client: p50 %.1f ms, p99 %.1f ms, "
                     + "max %.1f ms%n", crawl.latencies.length, pct(crawl.latencies, 50), pct(crawl.latencies, 99),
                     pct(crawl.latencies, 100));
@@ -167,8 +189,13 @@ public class Bench {
             }
             StringBuilder mem = new StringBuilder();
             rss.forEach((name, kb) -> mem.append(String.format("%s %d MB, ", name, kb / 1024)));
-            System.out.printf("peak RSS        %s%n", mem.substring(0, mem.length() - 2));
+            System.out.printf("peak RSS        %s (JVM sized as in a pod: %s)%n", mem.substring(0, mem.length() - 2),
+                    jvm.stream().filter(o -> o.startsWith("-XX:MaxRAM")).findFirst().orElse("the whole VM"));
             System.out.println();
+        } finally {
+            for (int h = 1; h < hosts.size(); h++) {
+                hosts.get(h).close();
+            }
         }
     }
 
@@ -241,51 +268,68 @@ public class Bench {
         }
     }
 
-    /** Submits a crawl of {@code site}, watches it on a WebSocket until job.completed; latencies in µs. */
-    static Result crawl(TrawlApi api, FixtureServer server, DirectorySite site, int perHost, String key) {
-        return crawl(api, server, site, perHost, key, null);
-    }
-
-    static Result crawl(TrawlApi api, FixtureServer server, DirectorySite site, int perHost, String key,
+    /**
+     * Submits one crawl job per site (site i on host i) at once and watches each on a WebSocket until its
+     * job.completed; pages/s over all of them, up to the last completion; live event latencies in µs.
+     */
+    static Result crawl(TrawlApi api, List<FixtureServer> servers, List<DirectorySite> sites, int perHost, String key,
             TrawlSystem system) {
         long[] box0 = boxTicks();
         Map<String, Long> cpu0 = new LinkedHashMap<>();
         if (system != null) {
             system.all().forEach(p -> cpu0.put(p.name(), cpuTicks(p.pid())));
         }
-        ObjectNode spec = site.spec(server, "bench " + site.key(), perHost);
-        if (system != null) {
-            spec.put("respectRobots", false);
-        }
         long t0 = System.nanoTime();
-        JsonNode job = api.createJob(spec);
-        String id = job.get("id").asText();
-        try (EventFeed feed = EventFeed.open(api.eventBase(), id, key, 0, 0)) {
-            EventFeed.Received end = feed.awaitTerminal(Duration.ofMinutes(30));
+        List<String> ids = new ArrayList<>();
+        List<EventFeed> feeds = new ArrayList<>();
+        try {
+            for (int i = 0; i < sites.size(); i++) {
+                ObjectNode spec = sites.get(i).spec(servers.get(i), "bench " + sites.get(i).key(), perHost);
+                if (system != null) {
+                    spec.put("respectRobots", false);
+                }
+                String id = api.createJob(spec).get("id").asText();
+                ids.add(id);
+                feeds.add(EventFeed.open(api.eventBase(), id, key, 0, 0));
+            }
+            long pages = 0;
+            long items = 0;
+            List<Long> latencies = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                EventFeed.Received end = feeds.get(i).awaitTerminal(Duration.ofMinutes(30));
+                if (!end.type().equals("job.completed")) {
+                    throw new IllegalStateException("job " + ids.get(i) + " ended " + end.type());
+                }
+            }
             double seconds = secs(t0);
-            if (!end.type().equals("job.completed")) {
-                throw new IllegalStateException("job " + id + " ended " + end.type());
+            for (int i = 0; i < ids.size(); i++) {
+                JsonNode done = api.job(ids.get(i));
+                long p = done.path("progress").path("tasksDone").asLong();
+                long n = done.path("progress").path("items").asLong();
+                if (p != sites.get(i).pageCount() || n != sites.get(i).businessCount()) {
+                    throw new IllegalStateException("job " + ids.get(i) + ": expected " + sites.get(i).pageCount()
+                            + " pages and " + sites.get(i).businessCount() + " items, got " + done.path("progress"));
+                }
+                pages += p;
+                items += n;
+                feeds.get(i).received().stream().filter(EventFeed.Received::live)
+                        .forEach(r -> latencies.add(Duration.between(r.time(), r.receivedAt()).toNanos() / 1000));
             }
-            JsonNode done = api.job(id);
-            long[] lat = feed.received().stream().filter(EventFeed.Received::live)
-                    .mapToLong(r -> Duration.between(r.time(), r.receivedAt()).toNanos() / 1000).sorted().toArray();
-            long pages = done.path("progress").path("tasksDone").asLong();
-            long items = done.path("progress").path("items").asLong();
-            if (pages != site.pageCount() || items != site.businessCount()) {
-                throw new IllegalStateException("job " + id + ": expected " + site.pageCount() + " pages and "
-                        + site.businessCount() + " items, got " + done.path("progress"));
-            }
+            long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             double busy = busy(box0, boxTicks());
             StringBuilder perPage = new StringBuilder();
             if (system != null) {
                 // jiffies are 10 ms (USER_HZ 100)
+                long total = pages;
                 system.all().forEach(p -> perPage.append(String.format("%s %.2f ms, ", p.name(),
-                        (cpuTicks(p.pid()) - cpu0.get(p.name())) * 10.0 / pages)));
+                        (cpuTicks(p.pid()) - cpu0.get(p.name())) * 10.0 / total)));
             }
             String cpuPerPage = perPage.length() == 0 ? "" : perPage.substring(0, perPage.length() - 2);
             say("  Trawl: %d pages in %.1f s (%.1f pages/s), box busy %.0f %%, CPU per page: %s", pages, seconds,
                     pages / seconds, busy * 100, cpuPerPage);
             return new Result(pages, items, seconds, lat, busy, cpuPerPage);
+        } finally {
+            feeds.forEach(EventFeed::close);
         }
     }
 

@@ -96,7 +96,7 @@ public final class JobStream {
     }
 
     /** An event of this job from RabbitMQ. */
-    public void arrived(EventEnvelope event, long now) {
+    public void arrived(FeedEvent event, long now) {
         lastActivity = now;
         boolean heal = false;
         synchronized (this) {
@@ -106,7 +106,7 @@ public final class JobStream {
                 return;
             }
             switch (sequencer.arrived(event.seq())) {
-                case DELIVER -> emit(FeedEvent.of(event));
+                case DELIVER -> emit(event);
                 case HEAL -> heal = true;
                 default -> {
                 }

@@ -75,7 +75,7 @@ public class LiveEventHub implements JobStream.Host {
     }
 
     /** An event consumed from {@code trawl.events}. */
-    public void arrived(EventEnvelope event) {
+    public void arrived(FeedEvent event) {
         JobStream stream = streams.get(event.jobId());
         if (stream == null) {
             stream = firehoseStream(event.jobId());

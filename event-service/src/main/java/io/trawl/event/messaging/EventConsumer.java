@@ -3,19 +3,21 @@ package io.trawl.event.messaging;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
-import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.json.MalformedMessageException;
 import io.trawl.common.json.WireJson;
+import io.trawl.event.feed.FeedEvent;
 import io.trawl.event.feed.LiveEventHub;
 import io.trawl.event.metrics.FeedMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Consumes {@code trawl.events} through this replica's own exclusive queue (see application.properties) and
- * hands each envelope to the {@link LiveEventHub}. The work per message is in memory (healing reads run
+ * hands each event to the {@link LiveEventHub}: only its header is decoded ({@link EventHeader}), its bytes are
+ * passed on as they came. The work per message is in memory (healing reads run
  * asynchronously), so it runs on the connector's event loop and the message is acked right after. A body that
  * is not an envelope is counted, logged and dropped: nothing can be done with it, and the Postgres copy of a
  * real event is healed anyway. If the stream ever ends (a connector failure after a broker reconnect), the
@@ -57,9 +59,9 @@ public class EventConsumer {
     }
 
     void consume(byte[] body) {
-        EventEnvelope event;
+        EventHeader event;
         try {
-            event = WireJson.decode(body, EventEnvelope.class);
+            event = WireJson.decode(body, EventHeader.class);
         } catch (MalformedMessageException e) {
             metrics.malformed();
             Log.warnf("dropping a message on trawl.events: %s", e.getMessage());
@@ -70,6 +72,9 @@ public class EventConsumer {
             Log.warnf("dropping an event without jobId, seq or type");
             return;
         }
-        hub.arrived(event);
+        // The envelope's bytes go to subscribers as received (DESIGN.md §3: the same bytes on RabbitMQ and the
+        // feeds); only the header is decoded.
+        hub.arrived(new FeedEvent(event.jobId(), event.seq(), event.type(), event.time(),
+                new String(body, StandardCharsets.UTF_8)));
     }
 }
