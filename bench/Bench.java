@@ -39,10 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code --jfr DIR} records a JFR profile of every service into DIR.
  * {@code --jobs N} (1–10) runs the measured crawl as N jobs on N hosts (127.0.0.2 …) at once, pages/N each, and
  * reports their total pages/s. {@code --pod-memory} (768m, the chart's memory limit; 0 for none) sizes every
- * service JVM's heap as in its pod ({@code -XX:MaxRAM}).
+ * service JVM's heap as in its pod ({@code -XX:MaxRAM}, and {@code --heap-percent} 40, the images'
+ * {@code JAVA_MAX_MEM_RATIO}).
  * Options: --pages 5000 --warmup 2000 --concurrency 8 --requests 400 --scrapers 1 --per-host 0 (16 per scraper;
- * 64 with --vs-crawlee) --jobs 1 --pod-memory 768m --vs-crawlee 0 --crawlee-concurrency 50 --crawlee-modules bench/.crawlee/node_modules
- * --jfr "" --root .
+ * 64 with --vs-crawlee) --jobs 1 --pod-memory 768m --heap-percent 40 --vs-crawlee 0 --crawlee-concurrency 50
+ * --crawlee-modules bench/.crawlee/node_modules --jfr "" --root .
  */
 public class Bench {
 
@@ -51,6 +52,7 @@ public class Bench {
                 "--requests", "400", "--scrapers", "1", "--root", "."));
         opt.putAll(Map.of("--per-host", "0", "--vs-crawlee", "0", "--crawlee-concurrency", "50",
                 "--crawlee-modules", "bench/.crawlee/node_modules", "--jfr", "", "--jobs", "1", "--pod-memory", "768m"));
+        opt.put("--heap-percent", "40");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opt.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i] + "; options: " + opt);
@@ -76,6 +78,8 @@ public class Bench {
             // The JVM sizes its heap from the memory it sees: in a pod that is the container limit (the chart's
             // resources.limits.memory, 768Mi), here it would be the whole VM. MaxRAM makes it size as in the pod.
             jvm.add("-XX:MaxRAM=" + opt.get("--pod-memory"));
+            // The images' JAVA_MAX_MEM_RATIO (Dockerfile.jvm): the heap's share of the pod's memory.
+            jvm.add("-XX:MaxRAMPercentage=" + opt.get("--heap-percent"));
         }
         if (!opt.get("--jfr").isEmpty()) {
             Path dir = Path.of(opt.get("--jfr")).toAbsolutePath();
@@ -190,7 +194,7 @@ public class Bench {
             StringBuilder mem = new StringBuilder();
             rss.forEach((name, kb) -> mem.append(String.format("%s %d MB, ", name, kb / 1024)));
             System.out.printf("peak RSS        %s (JVM sized as in a pod: %s)%n", mem.substring(0, mem.length() - 2),
-                    jvm.stream().filter(o -> o.startsWith("-XX:MaxRAM")).findFirst().orElse("the whole VM"));
+                    jvm.stream().filter(o -> o.startsWith("-XX:MaxRAM")).reduce((a, b) -> a + " " + b).orElse("the whole VM"));
             System.out.println();
         } finally {
             for (int h = 1; h < hosts.size(); h++) {
