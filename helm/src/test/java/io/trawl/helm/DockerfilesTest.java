@@ -30,6 +30,10 @@ class DockerfilesTest {
             assertThat(dockerfile).contains("COPY --chown=185 target/quarkus-app/" + dir + " /deployments/" + dir);
         }
         assertThat(dockerfile).contains("JAVA_APP_JAR=\"/deployments/quarkus-run.jar\"", "-Dquarkus.http.host=0.0.0.0");
+        // run-java.sh's own heap share (80 % of the pod's limit) leaves too little for the rest of the JVM.
+        java.util.regex.Matcher ratio = Pattern.compile("(?m)^ENV JAVA_MAX_MEM_RATIO=\"(\\d+)\"$").matcher(dockerfile);
+        assertThat(ratio.find()).as("JAVA_MAX_MEM_RATIO set").isTrue();
+        assertThat(Integer.parseInt(ratio.group(1))).isBetween(25, 50);
     }
 
     @ParameterizedTest
