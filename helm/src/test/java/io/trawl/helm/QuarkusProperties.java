@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The configuration properties a service names: in its src/main/resources/application.properties every key
  * (without its %profile. prefix) and every property referenced as ${name} or ${name:default} in a value, plus
- * the keys of its {@code @ConfigMapping} interfaces (see {@link ConfigMappings}). Read at test time, so a
+ * the keys of its {@code @ConfigMapping} interfaces (see {@link ConfigMappings}), and, for a service on web-support,
+ * the keys of web-support's mapping ({@code trawl.api-keys}, {@code trawl.admin-keys}). Read at test time, so a
  * renamed property fails the chart's tests instead of being silently ignored.
  */
 final class QuarkusProperties {
@@ -55,7 +56,20 @@ final class QuarkusProperties {
             }
         }
         names.addAll(ConfigMappings.of(component));
+        if (dependsOnWebSupport(component)) {
+            names.addAll(ConfigMappings.of("web-support"));
+        }
         return new QuarkusProperties(component, raw, names);
+    }
+
+    /** Whether the service's pom names web-support, whose own mapping ({@code ApiKeysConfig}) has the API keys. */
+    private static boolean dependsOnWebSupport(String component) {
+        try {
+            return Files.readString(Chart.root().resolve(component).resolve("pom.xml"))
+                    .contains("<artifactId>trawl-web-support</artifactId>");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String component() {

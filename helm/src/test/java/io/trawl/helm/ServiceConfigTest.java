@@ -114,6 +114,9 @@ class ServiceConfigTest {
         for (String component : List.of("job-service", "event-service")) {
             assertThat(QuarkusProperties.of(component).names()).as(component).contains("trawl.api-keys");
         }
+        // The keys are web-support's (the API key filter both services use), not a service's own mapping.
+        assertThat(ConfigMappings.of("web-support")).contains("trawl.api-keys", "trawl.admin-keys");
+        assertThat(ConfigMappings.of("job-service")).doesNotContain("trawl.api-keys", "trawl.admin-keys");
     }
 
     @Test
@@ -135,8 +138,8 @@ class ServiceConfigTest {
 
     @Test
     void configMappingsAreReadFromTheSources() {
-        // job-service's TrawlConfig: groups, @WithName, camelCase methods in kebab case.
-        assertThat(ConfigMappings.of("job-service")).contains("trawl.api-keys", "trawl.db.host", "trawl.db.password",
+        // job-service's TrawlConfig and DashboardConfig: groups, @WithName, camelCase methods in kebab case.
+        assertThat(ConfigMappings.of("job-service")).contains("trawl.feed-url", "trawl.db.host", "trawl.db.password",
                 "trawl.rabbitmq.host", "trawl.rabbitmq.confirm-timeout", "trawl.dispatcher.batch-size",
                 "trawl.reaper.queued-timeout", "trawl.retention.period")
                 .doesNotContain("trawl.db", "trawl.dispatcher", "trawl.rabbitmq")

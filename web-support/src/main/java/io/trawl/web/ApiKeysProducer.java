@@ -2,19 +2,16 @@ package io.trawl.web;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Provides the {@link ApiKeys} of {@code trawl.api-keys} (TRAWL_API_KEYS) and {@code trawl.admin-keys}
- * (TRAWL_ADMIN_KEYS) to {@link ApiKeyFilter} and the WebSocket upgrade.
+ * (TRAWL_ADMIN_KEYS) to {@link ApiKeyFilter} and the WebSocket upgrade: the one reader of these keys.
  */
 public class ApiKeysProducer {
 
     @Produces
     @Singleton
-    ApiKeys apiKeys(@ConfigProperty(name = "trawl.api-keys") Optional<String> keys,
-            @ConfigProperty(name = "trawl.admin-keys") Optional<String> adminKeys) {
-        return ApiKeys.parse(keys.orElse(""), adminKeys.orElse(""));
+    ApiKeys apiKeys(ApiKeysConfig config) {
+        return ApiKeys.parse(config.apiKeys().orElse(""), config.adminKeys().orElse(""));
     }
 }

@@ -3,13 +3,13 @@ package io.trawl.event.rest;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.trawl.web.CurrentTenant;
+import io.trawl.web.PageRequest;
 import io.trawl.web.Problem;
 import io.trawl.common.json.WireJson;
 import io.trawl.event.config.TrawlConfig;
 import io.trawl.event.feed.FeedSubscriber;
 import io.trawl.event.feed.Surface;
 import io.trawl.event.service.EventPage;
-import io.trawl.event.service.FeedParams;
 import io.trawl.event.service.FeedService;
 import io.trawl.event.service.ReplayService;
 import io.vertx.core.Context;
@@ -71,7 +71,7 @@ public class JobEventsResource {
             @Parameter(description = "page size, 1..max-limit (default 100)") @QueryParam("limit") String limit) {
         UUID id = FeedParams.jobId(jobId);
         long from = FeedParams.after("after", after);
-        int size = FeedParams.limit(limit, config.api().defaultLimit(), config.api().maxLimit());
+        int size = PageRequest.limit(limit, config.api().defaultLimit(), config.api().maxLimit());
         return replay.page(tenant.scope(), id, from, size).onItem().transform(page -> {
             Response.ResponseBuilder response = Response.ok(WireJson.encode(page), MediaType.APPLICATION_JSON_TYPE);
             if (page.hasMore()) {

@@ -2,11 +2,13 @@ package io.trawl.event.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.trawl.web.CurrentTenant;
+import io.trawl.web.ProblemException;
 import io.trawl.event.service.FeedService;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
+import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -36,7 +38,16 @@ public class StreamAcceptFilter {
         boolean resume = lastEventId != null && !lastEventId.isBlank();
         String id = request.getUriInfo().getPathParameters().getFirst("id");
         String after = request.getUriInfo().getQueryParameters().getFirst("after");
-        return feeds.accept(tenant.scope(), id, resume ? "Last-Event-ID" : "after", resume ? lastEventId : after)
+        String afterField = resume ? "Last-Event-ID" : "after";
+        UUID jobId;
+        long from;
+        try {
+            jobId = FeedParams.jobId(id);
+            from = FeedParams.after(afterField, resume ? lastEventId : after);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return feeds.accept(tenant.scope(), jobId, afterField, from)
                 .invoke(accepted::set)
                 .replaceWith((Response) null);
     }

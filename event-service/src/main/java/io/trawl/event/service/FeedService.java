@@ -1,8 +1,6 @@
 package io.trawl.event.service;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.event.EventType;
-import io.trawl.web.ProblemException;
 import io.trawl.event.config.TrawlConfig;
 import io.trawl.event.feed.FeedSink;
 import io.trawl.event.feed.FirehoseFilter;
@@ -14,15 +12,15 @@ import io.trawl.event.metrics.FeedMetrics;
 import io.trawl.event.repository.EventRepository;
 import io.trawl.event.repository.JobHead;
 import io.trawl.event.repository.JobRepository;
+import io.trawl.support.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
 /**
  * Opening feeds: checks the request (the job exists and is the tenant's, {@code after} is a number the job has)
- * and attaches a subscriber to this replica's {@link LiveEventHub}. Refusals are {@link ProblemException}s.
+ * and attaches a subscriber to this replica's {@link LiveEventHub}. Refusals are {@link Refusal}s.
  */
 @ApplicationScoped
 public class FeedService {
@@ -47,30 +45,22 @@ public class FeedService {
     }
 
     /**
-     * The job, if it is {@code tenant}'s (empty: an admin, any tenant's); 404 when it does not exist or is
-     * another tenant's (never revealed).
+     * The job, if it is {@code tenant}'s (empty: an admin, any tenant's); refused as not found when it does not
+     * exist or is another tenant's (never revealed).
      */
     public Uni<JobHead> job(Optional<String> tenant, UUID id) {
         return jobs.find(id).onItem().transform(found -> found
                 .filter(job -> tenant.isEmpty() || job.tenant().equals(tenant.get()))
-                .orElseThrow(() -> ProblemException.notFound("no job " + id)));
+                .orElseThrow(() -> new Refusal.NotFound("no job " + id)));
     }
 
     /**
-     * Validates a job subscription: {@code afterField} names the parameter {@code afterRaw} came from. Fails with
+     * Validates a job subscription: {@code afterField} names the parameter {@code after} came from. Fails with
      * {@link HistoryGone} when retention deleted the events the replay would start with.
      */
-    public Uni<JobFeedStart> accept(Optional<String> tenant, String jobId, String afterField, String afterRaw) {
-        UUID id;
-        long after;
-        try {
-            id = FeedParams.jobId(jobId);
-            after = FeedParams.after(afterField, afterRaw);
-        } catch (ProblemException e) {
-            return Uni.createFrom().failure(e);
-        }
+    public Uni<JobFeedStart> accept(Optional<String> tenant, UUID id, String afterField, long after) {
         return job(tenant, id).chain(job -> {
-            FeedParams.requireKnown(afterField, after, job.eventSeq());
+            requireKnown(afterField, after, job.eventSeq());
             if (after >= job.eventSeq()) {
                 return Uni.createFrom().item(new JobFeedStart(job, after));
             }
@@ -94,26 +84,18 @@ public class FeedService {
         return subscriber;
     }
 
-    /** Parses a firehose filter; 400 naming the bad parameter. */
-    public FirehoseFilter filter(String types, String statuses) {
-        Set<EventType> typeSet;
-        try {
-            typeSet = FirehoseFilter.types(types);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badParameter("types", e.getMessage());
-        }
-        try {
-            return FirehoseFilter.of(typeSet, FirehoseFilter.statuses(statuses));
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badParameter("status", e.getMessage());
-        }
-    }
-
     /** Starts a tenant firehose on {@code sink}; {@code tenant} empty: every tenant's jobs (admins). */
     public TenantFeedSubscriber openFirehose(Optional<String> tenant, FirehoseFilter filter, FeedSink sink, Executor executor) {
         TenantFeedSubscriber subscriber = new TenantFeedSubscriber(tenant.orElse(null), filter, sink, config.bufferSize(),
                 config.sendBatch(), metrics, executor);
         hub.attach(subscriber);
         return subscriber;
+    }
+
+    /** Refused ({@code field} named it) when the client claims to have events the job does not have. */
+    public static void requireKnown(String field, long after, long eventSeq) {
+        if (after > eventSeq) {
+            throw new Refusal.InvalidInput(field, "is beyond the job's last event (" + eventSeq + ")");
+        }
     }
 }

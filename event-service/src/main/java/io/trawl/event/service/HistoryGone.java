@@ -1,22 +1,22 @@
 package io.trawl.event.service;
 
-import io.trawl.web.ProblemException;
+import io.trawl.support.Refusal;
 import java.util.UUID;
 
 /**
- * A replay that asks for events retention has deleted (docs/hardening-api.md, "replay after retention"): 410
- * Gone on REST replay and SSE, a {@code gone} frame then close 4410 on the WebSocket. Events are numbered
- * without gaps, so a missing {@code after + 1} below the job's committed end can only mean retention deleted
- * it. {@code earliestSeq} is the first event still stored after {@code after}, or null when none is.
+ * Refused: a replay that asks for events retention has deleted (docs/hardening-api.md, "replay after
+ * retention"): 410 Gone on REST replay and SSE, a {@code gone} frame then close 4410 on the WebSocket. Events
+ * are numbered without gaps, so a missing {@code after + 1} below the job's committed end can only mean
+ * retention deleted it. {@code earliestSeq} is the first event still stored after {@code after}, or null when none is.
  */
-public final class HistoryGone extends ProblemException {
+public final class HistoryGone extends Refusal.Gone {
 
     private final UUID jobId;
     private final long after;
     private final Long earliestSeq;
 
     private HistoryGone(UUID jobId, long after, Long earliestSeq) {
-        super(410, "gone", "Gone", detail(jobId, after, earliestSeq), null);
+        super(detail(jobId, after, earliestSeq));
         this.jobId = jobId;
         this.after = after;
         this.earliestSeq = earliestSeq;

@@ -27,7 +27,7 @@ public class ReplayService {
      */
     public Uni<EventPage> page(Optional<String> tenant, UUID id, long after, int limit) {
         return feeds.job(tenant, id).chain(job -> {
-            FeedParams.requireKnown("after", after, job.eventSeq());
+            FeedService.requireKnown("after", after, job.eventSeq());
             metrics.restRead();
             return events.after(id, after, limit).onItem().transform(items -> {
                 HistoryGone gone = HistoryGone.check(id, after, job.eventSeq(),

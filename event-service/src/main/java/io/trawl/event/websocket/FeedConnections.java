@@ -9,6 +9,8 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.trawl.web.Caller;
 import io.trawl.web.Problem;
 import io.trawl.web.ProblemException;
+import io.trawl.web.RefusalMapper;
+import io.trawl.support.Refusal;
 import io.trawl.event.feed.FeedMessages;
 import io.trawl.event.service.HistoryGone;
 import io.trawl.event.feed.FeedSubscriber;
@@ -69,12 +71,24 @@ public class FeedConnections {
     }
 
     /**
-     * The subscription was refused: an error message with the problem (a {@code gone} message when retention
-     * deleted the history asked for), then close with 4000 + status.
+     * The subscription was refused: an error message with the problem, then close with 4000 + status.
      */
     void refuse(WebSocketConnection connection, ProblemException problem) {
-        Problem body = problem.toProblem(connection.handshakeRequest().path());
-        String message = problem instanceof HistoryGone gone
+        refuse(connection, problem, problem.toProblem(connection.handshakeRequest().path()), null);
+    }
+
+    /**
+     * A feed service refused the subscription: an error message with its problem (a {@code gone} message when
+     * retention deleted the history asked for), then close with 4000 + status.
+     */
+    void refuse(WebSocketConnection connection, Refusal refusal) {
+        ProblemException problem = RefusalMapper.problem(refusal);
+        refuse(connection, problem, problem.toProblem(connection.handshakeRequest().path()),
+                refusal instanceof HistoryGone gone ? gone : null);
+    }
+
+    private void refuse(WebSocketConnection connection, ProblemException problem, Problem body, HistoryGone gone) {
+        String message = gone != null
                 ? FeedMessages.gone(gone.jobId().toString(), gone.after(), gone.earliestSeq(), body)
                 : FeedMessages.error(body);
         connection.sendText(message)

@@ -1,15 +1,15 @@
 package io.trawl.event.websocket;
 
-import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
-import io.trawl.web.ProblemException;
 import io.trawl.event.feed.Surface;
+import io.trawl.event.rest.FeedParams;
 import io.trawl.event.service.FeedService;
+import io.trawl.support.Refusal;
+import io.trawl.web.ProblemException;
+import java.util.UUID;
 
 /**
  * {@code /ws/jobs/{id}?after=k}: every stored event of the job with {@code seq > k} in order, a
@@ -17,39 +17,31 @@ import io.trawl.event.service.FeedService;
  * another tenant's job: 4404; bad {@code after}: 4400) gets an {@code error} message and is closed.
  */
 @WebSocket(path = "/ws/jobs/{id}")
-public class JobFeedWebSocket {
-
-    private final FeedService feeds;
-    private final FeedConnections connections;
+public class JobFeedWebSocket extends FeedEndpoint {
 
     public JobFeedWebSocket(FeedService feeds, FeedConnections connections) {
-        this.feeds = feeds;
-        this.connections = connections;
+        super(feeds, connections);
     }
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
         var executor = connections.executor();
-        return feeds.accept(connections.tenant(connection), connection.pathParam("id"), "after",
-                        connections.query(connection, "after"))
+        UUID id;
+        long after;
+        try {
+            id = FeedParams.jobId(connection.pathParam("id"));
+            after = FeedParams.after("after", connections.query(connection, "after"));
+        } catch (ProblemException problem) {
+            connections.refuse(connection, problem);
+            return Uni.createFrom().voidItem();
+        }
+        return feeds.accept(connections.tenant(connection), id, "after", after)
                 .invoke(start -> connections.attach(connection,
                         feeds.open(start, new WebSocketSink(connection), Surface.WS_JOB, executor)))
                 .replaceWithVoid()
-                .onFailure(ProblemException.class).recoverWithItem(problem -> {
-                    connections.refuse(connection, (ProblemException) problem);
+                .onFailure(Refusal.class).recoverWithItem(refusal -> {
+                    connections.refuse(connection, (Refusal) refusal);
                     return null;
                 });
-    }
-
-    @OnClose
-    @NonBlocking
-    public void close(WebSocketConnection connection) {
-        connections.closed(connection);
-    }
-
-    @OnError
-    @NonBlocking
-    public void error(WebSocketConnection connection, Throwable failure) {
-        connections.error(connection, failure);
     }
 }

@@ -5,24 +5,15 @@ import io.trawl.support.DbSettings;
 import io.trawl.support.RabbitmqSettings;
 import io.trawl.support.RetrySettings;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Optional;
 
-/** job-service configuration ({@code trawl.*}; each key also reads from its TRAWL_* environment variable). */
+/**
+ * job-service configuration ({@code trawl.*}; each key also reads from its TRAWL_* environment variable). The API
+ * keys ({@code trawl.api-keys}, {@code trawl.admin-keys}) are web-support's ({@code ApiKeysConfig}).
+ */
 @ConfigMapping(prefix = "trawl")
 public interface TrawlConfig {
-
-    /** API keys and their tenants: {@code key=tenant,key2=tenant2:viewer} (TRAWL_API_KEYS). */
-    @WithName("api-keys")
-    Optional<String> apiKeys();
-
-    /**
-     * Admin keys, {@code key,key2} (TRAWL_ADMIN_KEYS): every tenant (name one with {@code ?tenant=}) and the
-     * fleet views. Tenant keys may carry a role: {@code key=tenant:viewer} is read only.
-     */
-    @WithName("admin-keys")
-    Optional<String> adminKeys();
 
     /** Postgres connection (TRAWL_DB_*). */
     DbSettings db();

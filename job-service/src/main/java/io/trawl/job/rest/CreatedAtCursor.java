@@ -1,26 +1,38 @@
 package io.trawl.job.rest;
 
-import io.trawl.job.repository.JobRecord;
 import io.trawl.job.repository.CreatedAtKey;
+import io.trawl.job.repository.JobRecord;
+import io.trawl.web.PageRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
-/** The cursor of newest-first listings (jobs, schedules): the (created_at, id) of the previous page's last row. */
-final class CreatedAtCursor {
+/**
+ * The cursor of newest-first listings (jobs, schedules, webhooks; the dashboard's job list): the (created_at, id)
+ * of the previous page's last row, as the raw text {@code <created_at>|<id>}.
+ */
+public final class CreatedAtCursor {
 
     private CreatedAtCursor() {
     }
 
-    static String encode(JobRecord last) {
-        return encode(last.createdAt(), last.id());
+    /** The raw cursor text of a job row (a {@link io.trawl.web.Page} encodes it). */
+    public static String of(JobRecord last) {
+        return of(last.createdAt(), last.id());
     }
 
-    static String encode(Instant createdAt, UUID id) {
-        return PageRequest.encode(createdAt + "|" + id);
+    /** The raw cursor text of a row (a {@link io.trawl.web.Page} encodes it). */
+    public static String of(Instant createdAt, UUID id) {
+        return createdAt + "|" + id;
     }
 
-    static CreatedAtKey decode(String raw) {
+    /** The position a page request continues after; null for the first page. */
+    public static CreatedAtKey after(PageRequest page) {
+        return page.cursor() == null ? null : decode(page.cursor());
+    }
+
+    /** The position a raw cursor text names; a 400 naming {@code cursor} when it names none. */
+    public static CreatedAtKey decode(String raw) {
         int bar = raw.indexOf('|');
         if (bar < 0) {
             throw PageRequest.invalidCursor();

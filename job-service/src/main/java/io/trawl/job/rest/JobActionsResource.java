@@ -2,9 +2,9 @@ package io.trawl.job.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
-import io.trawl.common.json.WireJson;
 import io.trawl.common.state.JobStatus;
 import io.trawl.job.domain.JobCommand;
+import io.trawl.job.domain.JsonBody;
 import io.trawl.job.repository.JobSearchRepository.JobFilter;
 import io.trawl.job.service.JobBulkService;
 import io.trawl.web.CurrentTenant;
@@ -71,18 +71,7 @@ public class JobActionsResource {
     }
 
     private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw ProblemException.badParameter("$", "the request body must be a JSON object");
-        }
-        JsonNode root;
-        try {
-            root = WireJson.tree(body);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badParameter("$", "is not valid JSON");
-        }
-        if (!root.isObject()) {
-            throw ProblemException.badParameter("$", "must be a JSON object");
-        }
+        JsonNode root = JsonBody.object(body, "must be a JSON object");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!FIELDS.contains(name)) {

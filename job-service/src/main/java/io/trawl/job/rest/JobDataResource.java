@@ -5,6 +5,8 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.web.CurrentTenant;
 import io.trawl.web.Problem;
 import io.trawl.web.ProblemException;
+import io.trawl.web.Page;
+import io.trawl.web.PageRequest;
 import io.trawl.common.state.TaskState;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.TaskRecord;
@@ -51,7 +53,7 @@ public class JobDataResource {
         TaskState filter = parseState(state);
         long after = page.afterId();
         return tasks.page(tenant.id(), id, filter, after, page.limit() + 1)
-                .map(rows -> Page.of(rows, page.limit(), t -> t, t -> PageRequest.encode(Long.toString(t.id()))));
+                .map(rows -> Page.of(rows, page.limit(), t -> t, t -> Long.toString(t.id())));
     }
 
     @GET
@@ -63,7 +65,7 @@ public class JobDataResource {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
         long after = page.afterId();
         return results.page(tenant.id(), id, after, page.limit() + 1)
-                .map(rows -> Page.of(rows, page.limit(), ItemView::of, i -> PageRequest.encode(Long.toString(i.id()))));
+                .map(rows -> Page.of(rows, page.limit(), ItemView::of, i -> Long.toString(i.id())));
     }
 
     @GET

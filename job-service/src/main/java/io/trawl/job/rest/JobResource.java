@@ -4,6 +4,8 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.web.CurrentTenant;
 import io.trawl.web.Problem;
 import io.trawl.web.ProblemException;
+import io.trawl.web.Page;
+import io.trawl.web.PageRequest;
 import io.trawl.job.domain.JobCommand;
 import io.trawl.common.state.JobStatus;
 import io.trawl.job.config.TrawlConfig;
@@ -82,10 +84,10 @@ public class JobResource {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
         JobSearchRepository.JobFilter filter = new JobSearchRepository.JobFilter(tenant.scope(), parseStatus(status),
                 JobListFilters.nameContains(q), JobListFilters.scheduleId(scheduleId));
-        CreatedAtKey after = page.cursor() == null ? null : CreatedAtCursor.decode(page.cursor());
+        CreatedAtKey after = CreatedAtCursor.after(page);
         Instant now = clock.instant();
         return search.search(filter, after, page.limit() + 1)
-                .map(rows -> Page.of(rows, page.limit(), j -> JobView.summary(j, now), CreatedAtCursor::encode));
+                .map(rows -> Page.of(rows, page.limit(), j -> JobView.summary(j, now), CreatedAtCursor::of));
     }
 
     @GET

@@ -3,6 +3,8 @@ package io.trawl.job.rest;
 import io.smallrye.mutiny.Uni;
 import io.trawl.web.CurrentTenant;
 import io.trawl.web.Problem;
+import io.trawl.web.Page;
+import io.trawl.web.PageRequest;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.repository.ScheduleRecord;
@@ -56,9 +58,9 @@ public class ScheduleResource {
     @Operation(summary = "The tenant's schedules, newest first")
     public Uni<Page<ScheduleView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
         PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
-        CreatedAtKey after = page.cursor() == null ? null : CreatedAtCursor.decode(page.cursor());
+        CreatedAtKey after = CreatedAtCursor.after(page);
         return service.list(tenant.id(), after, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
-                s -> view(s, false), s -> CreatedAtCursor.encode(s.createdAt(), s.id())));
+                s -> view(s, false), s -> CreatedAtCursor.of(s.createdAt(), s.id())));
     }
 
     @GET
@@ -121,7 +123,7 @@ public class ScheduleResource {
             throw PageRequest.invalidCursor();
         }
         return service.runs(tenant.id(), id, before, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
-                r -> r, r -> PageRequest.encode(r.fireTime().toString())));
+                r -> r, r -> r.fireTime().toString()));
     }
 
     private ScheduleView view(ScheduleRecord s, boolean detail) {

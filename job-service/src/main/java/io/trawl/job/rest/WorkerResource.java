@@ -2,6 +2,7 @@ package io.trawl.job.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.trawl.web.CurrentTenant;
+import io.trawl.web.Page;
 import io.trawl.web.Problem;
 import io.trawl.job.service.WorkerService;
 import jakarta.ws.rs.GET;

@@ -2,7 +2,7 @@ package io.trawl.job.service;
 
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.web.FeedTokens;
-import io.trawl.web.ProblemException;
+import io.trawl.support.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +28,8 @@ public class FeedTokenService {
     /** A token reading the feed of {@code scope} (empty: every tenant). */
     public FeedTokens.Minted mint(Optional<String> scope) {
         if (!tokens.enabled()) {
-            throw new ProblemException(503, "feed-tokens-disabled", "Feed tokens are not configured",
-                    "this job-service has no TRAWL_FEED_TOKEN_SECRET; API keys still work on the feed", null);
+            throw new Refusal.Unavailable("feed-tokens-disabled", "Feed tokens are not configured",
+                    "this job-service has no TRAWL_FEED_TOKEN_SECRET; API keys still work on the feed");
         }
         return tokens.mint(scope.orElse(null), clock.instant(), ttl);
     }

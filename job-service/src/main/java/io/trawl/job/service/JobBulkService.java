@@ -7,7 +7,6 @@ import io.trawl.job.domain.JobCommand;
 import io.trawl.job.repository.JobRecord;
 import io.trawl.job.repository.JobSearchRepository;
 import io.trawl.job.repository.JobSearchRepository.JobFilter;
-import io.trawl.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +46,8 @@ public class JobBulkService {
     /** Applies {@code command} to the jobs of {@code ids} in scope (unknown ids are not counted). */
     public Uni<BulkResult> apply(Optional<String> scope, JobCommand command, List<UUID> ids, boolean dryRun) {
         if (ids.size() > MAX_JOBS) {
-            return Uni.createFrom().failure(ProblemException.badParameter("ids", "may list at most " + MAX_JOBS + " jobs"));
+            return Uni.createFrom().failure(new io.trawl.support.Refusal.InvalidInput("ids",
+                    "may list at most " + MAX_JOBS + " jobs"));
         }
         return search.findAll(scope, ids).chain(found -> run(command, found, dryRun));
     }
@@ -56,7 +56,7 @@ public class JobBulkService {
     public Uni<BulkResult> apply(JobFilter filter, JobCommand command, boolean dryRun) {
         return search.matching(filter, MAX_JOBS + 1).chain(found -> {
             if (found.size() > MAX_JOBS) {
-                return Uni.createFrom().failure(ProblemException.badParameter("filter",
+                return Uni.createFrom().failure(new io.trawl.support.Refusal.InvalidInput("filter",
                         "matches more than " + MAX_JOBS + " jobs: narrow it"));
             }
             return run(command, found, dryRun);
@@ -86,7 +86,7 @@ public class JobBulkService {
                             }
                         })
                         .replaceWithVoid()
-                        .onFailure(e -> e instanceof io.trawl.job.domain.Refusal || e instanceof ProblemException)
+                        .onFailure(io.trawl.support.Refusal.class)
                         .recoverWithItem(e -> {
                             refused.add(new Refusal(job.id(), job.name(), e.getMessage()));
                             return null;

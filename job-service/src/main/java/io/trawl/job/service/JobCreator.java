@@ -10,7 +10,7 @@ import io.trawl.common.spec.JobSpec;
 import io.trawl.common.spec.JobSpecParser;
 import io.trawl.common.spec.SeedBatches;
 import io.trawl.common.task.TaskWriter;
-import io.trawl.job.domain.Refusal;
+import io.trawl.support.Refusal;
 import io.trawl.job.repository.JobRecord;
 import io.trawl.job.repository.JobRepository;
 import io.vertx.core.Context;

@@ -13,7 +13,7 @@ import io.trawl.job.repository.JobRepository;
 import io.trawl.job.repository.JobSearchRepository;
 import io.trawl.job.repository.JobSearchRepository.JobFilter;
 import io.trawl.job.repository.ScheduleRecord;
-import io.trawl.web.ProblemException;
+import io.trawl.support.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -74,9 +74,9 @@ public class JobSearchService {
         return search.schedules(scope, after, limit);
     }
 
-    /** The schedule, in scope; a 404 problem otherwise. */
+    /** The schedule, in scope; refused as not found otherwise. */
     public Uni<ScheduleRecord> schedule(Optional<String> scope, UUID id) {
         return search.findSchedule(scope, id)
-                .map(found -> found.orElseThrow(() -> ProblemException.notFound("no schedule " + id)));
+                .map(found -> found.orElseThrow(() -> new Refusal.NotFound("no schedule " + id)));
     }
 }

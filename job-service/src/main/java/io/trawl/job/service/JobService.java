@@ -13,7 +13,7 @@ import io.trawl.common.spec.JobSpec;
 import io.trawl.common.spec.JobSpecParser;
 import io.trawl.job.domain.JobCommand;
 import io.trawl.job.domain.JobStateMachine;
-import io.trawl.job.domain.Refusal;
+import io.trawl.support.Refusal;
 import io.trawl.common.state.JobStatus;
 import io.trawl.job.domain.Transition;
 import io.trawl.job.dispatch.DispatchLoop;

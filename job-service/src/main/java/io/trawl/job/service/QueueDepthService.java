@@ -10,6 +10,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.trawl.job.config.TrawlConfig;
+import io.trawl.support.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -62,8 +63,8 @@ public class QueueDepthService {
             return depths;
         } catch (IOException | TimeoutException | RuntimeException e) {
             Log.debugf("queue depths unavailable: %s", e.getMessage());
-            throw new io.trawl.web.ProblemException(503, "broker-unavailable", "Broker unavailable",
-                    "RabbitMQ is not reachable right now", null);
+            throw new Refusal.Unavailable("broker-unavailable", "Broker unavailable",
+                    "RabbitMQ is not reachable right now");
         }
     }
 

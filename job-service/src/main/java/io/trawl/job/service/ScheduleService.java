@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.spec.JobSpecParser;
 import io.trawl.job.dispatch.DispatchLoop;
-import io.trawl.job.domain.Refusal;
+import io.trawl.support.Refusal;
 import io.trawl.job.messaging.EventPublisher;
 import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.repository.ScheduleRecord;

@@ -12,11 +12,13 @@ import io.trawl.job.domain.JobCommand;
 import io.trawl.job.repository.JobRecord;
 import io.trawl.job.repository.JobRepository;
 import io.trawl.job.repository.JobSearchRepository.JobFilter;
+import io.trawl.job.rest.CreatedAtCursor;
 import io.trawl.job.rest.JobListFilters;
 import io.trawl.job.service.JobBulkService;
 import io.trawl.job.service.JobSearchService;
 import io.trawl.job.service.JobService;
 import io.trawl.job.service.ResultService;
+import io.trawl.web.PageRequest;
 import io.trawl.web.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -30,11 +32,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -406,21 +406,12 @@ public class UiJobsResource {
     }
 
     static String encodeCursor(JobRecord last) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((last.createdAt() + "|" + last.id())
-                .getBytes(StandardCharsets.UTF_8));
+        return PageRequest.encode(CreatedAtCursor.of(last));
     }
 
+    /** The job list's cursor (the API's); null when absent; a bad one is a 400 naming {@code cursor}. */
     static CreatedAtKey decodeCursor(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int bar = raw.indexOf('|');
-            return new CreatedAtKey(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
-        } catch (RuntimeException e) {
-            throw ProblemException.badParameter("cursor", "is not a cursor of this listing");
-        }
+        return cursor == null || cursor.isBlank() ? null : CreatedAtCursor.decode(PageRequest.cursor(cursor));
     }
 
     private static String nz(String s) {

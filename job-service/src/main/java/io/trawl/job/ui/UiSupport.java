@@ -1,8 +1,8 @@
 package io.trawl.job.ui;
 
 import io.quarkus.qute.TemplateInstance;
-import io.trawl.job.domain.Refusal;
-import io.trawl.job.rest.RefusalMapper;
+import io.trawl.support.Refusal;
+import io.trawl.web.RefusalMapper;
 import io.trawl.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;

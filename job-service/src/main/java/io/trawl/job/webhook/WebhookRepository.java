@@ -1,5 +1,6 @@
 package io.trawl.job.webhook;
 
+import io.trawl.job.repository.CreatedAtKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -54,12 +55,12 @@ public class WebhookRepository {
     }
 
     /** A page of the tenant's subscriptions, newest first, after ({@code afterCreated}, {@code afterId}). */
-    public Uni<List<WebhookRecord>> list(String tenant, Instant afterCreated, UUID afterId, int limit) {
+    public Uni<List<WebhookRecord>> list(String tenant, CreatedAtKey after, int limit) {
         String sql = "SELECT " + WebhookRecord.COLUMNS + " FROM trawl.webhooks WHERE tenant = $1"
-                + (afterId == null ? "" : " AND (created_at, id) < ($3, $4)") + " ORDER BY created_at DESC, id DESC LIMIT $2";
+                + (after == null ? "" : " AND (created_at, id) < ($3, $4)") + " ORDER BY created_at DESC, id DESC LIMIT $2";
         Tuple args = Tuple.of(tenant, limit);
-        if (afterId != null) {
-            args.addValue(Sql.utc(afterCreated)).addValue(afterId);
+        if (after != null) {
+            args.addValue(Sql.utc(after.createdAt())).addValue(after.id());
         }
         return pool.preparedQuery(sql).execute(args).map(rows -> Sql.all(rows, WebhookRecord::from));
     }

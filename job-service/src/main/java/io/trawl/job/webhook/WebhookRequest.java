@@ -2,9 +2,9 @@ package io.trawl.job.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trawl.common.event.EventType;
-import io.trawl.common.json.WireJson;
 import io.trawl.common.spec.FieldError;
-import io.trawl.web.ProblemException;
+import io.trawl.common.spec.InvalidSpecException;
+import io.trawl.job.domain.JsonBody;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public record WebhookRequest(Optional<URI> url, Optional<List<String>> events, O
     }
 
     private static WebhookRequest parse(String body, Set<String> fields, boolean create) {
-        JsonNode root = tree(body);
+        JsonNode root = JsonBody.object(body, "the request body must be a JSON object");
         List<FieldError> errors = new ArrayList<>();
         root.fieldNames().forEachRemaining(f -> {
             if (!fields.contains(f)) {
@@ -100,25 +100,9 @@ public record WebhookRequest(Optional<URI> url, Optional<List<String>> events, O
             }
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.badRequest(errors.size() + " invalid field(s)", errors);
+            throw new InvalidSpecException(errors);
         }
         return new WebhookRequest(url, events, jobId, description, enabled);
-    }
-
-    private static JsonNode tree(String body) {
-        if (body == null || body.isBlank()) {
-            throw ProblemException.badParameter("$", "the request body must be a JSON object");
-        }
-        JsonNode root;
-        try {
-            root = WireJson.tree(body);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badParameter("$", "is not valid JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw ProblemException.badParameter("$", "the request body must be a JSON object");
-        }
-        return root;
     }
 
     /** An absolute http(s) URL with a host, no user info and no fragment. */

@@ -2,7 +2,11 @@ package io.trawl.job.webhook;
 
 import io.smallrye.mutiny.Uni;
 import io.trawl.job.config.TrawlConfig;
+import io.trawl.job.repository.CreatedAtKey;
+import io.trawl.job.rest.CreatedAtCursor;
 import io.trawl.web.CurrentTenant;
+import io.trawl.web.Page;
+import io.trawl.web.PageRequest;
 import io.trawl.web.Problem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -18,7 +22,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -50,23 +53,12 @@ public class WebhookResource {
 
     @GET
     @Operation(summary = "The tenant's webhook subscriptions, newest first")
-    public Uni<Listing<WebhookView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-        int n = Listing.limit(limit, api.defaultLimit(), api.maxLimit());
-        String raw = Listing.cursor(cursor);
-        Instant afterCreated = null;
-        UUID afterId = null;
-        if (raw != null) {
-            int bar = raw.indexOf('|');
-            try {
-                afterCreated = Instant.parse(raw.substring(0, Math.max(0, bar)));
-                afterId = UUID.fromString(raw.substring(bar + 1));
-            } catch (DateTimeParseException | IllegalArgumentException e) {
-                throw Listing.invalidCursor();
-            }
-        }
+    public Uni<Page<WebhookView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        CreatedAtKey after = CreatedAtCursor.after(page);
         Instant now = clock.instant();
-        return service.list(tenant.id(), afterCreated, afterId, n + 1).map(rows -> Listing.of(rows, n,
-                w -> WebhookView.of(w, false, now), w -> w.createdAt() + "|" + w.id()));
+        return service.list(tenant.id(), after, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
+                w -> WebhookView.of(w, false, now), w -> CreatedAtCursor.of(w.createdAt(), w.id())));
     }
 
     @GET
@@ -102,20 +94,19 @@ public class WebhookResource {
     @Path("/{id}/deliveries")
     @Operation(summary = "The delivery log, newest first: status, every attempt (request id, status code, "
             + "duration, error) and the next attempt; ?status=pending|delivered|failed")
-    public Uni<Listing<DeliveryView>> deliveries(@PathParam("id") UUID id, @QueryParam("status") String status,
+    public Uni<Page<DeliveryView>> deliveries(@PathParam("id") UUID id, @QueryParam("status") String status,
             @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-        int n = Listing.limit(limit, api.defaultLimit(), api.maxLimit());
-        String raw = Listing.cursor(cursor);
+        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
         long before = Long.MAX_VALUE;
-        if (raw != null) {
+        if (page.cursor() != null) {
             try {
-                before = Long.parseLong(raw);
+                before = Long.parseLong(page.cursor());
             } catch (NumberFormatException e) {
-                throw Listing.invalidCursor();
+                throw PageRequest.invalidCursor();
             }
         }
-        return service.deliveries(tenant.id(), id, status, before, n + 1).map(page -> Listing.of(page.deliveries(), n,
-                d -> DeliveryView.of(d, page.attempts().get(d.id())), d -> Long.toString(d.id())));
+        return service.deliveries(tenant.id(), id, status, before, page.limit() + 1).map(p -> Page.of(p.deliveries(),
+                page.limit(), d -> DeliveryView.of(d, p.attempts().get(d.id())), d -> Long.toString(d.id())));
     }
 
     @POST

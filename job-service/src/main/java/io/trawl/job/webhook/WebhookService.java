@@ -3,7 +3,8 @@ package io.trawl.job.webhook;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.trawl.guard.BlockedAddressException;
-import io.trawl.web.ProblemException;
+import io.trawl.support.Refusal;
+import io.trawl.job.repository.CreatedAtKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -45,14 +46,15 @@ public class WebhookService {
         return checkTarget(request.url().orElseThrow())
                 .chain(() -> request.jobId().map(job -> webhooks.jobExists(tenant, job).invoke(exists -> {
                     if (!exists) {
-                        throw ProblemException.badParameter("jobId", "is not a job of this tenant");
+                        throw new Refusal.InvalidInput("jobId", "is not a job of this tenant");
                     }
                 }).replaceWithVoid()).orElse(Uni.createFrom().voidItem()))
                 .chain(() -> webhooks.insert(tenant, request, WebhookSecret.generate()));
     }
 
-    public Uni<List<WebhookRecord>> list(String tenant, Instant afterCreated, UUID afterId, int limit) {
-        return webhooks.list(tenant, afterCreated, afterId, limit);
+    /** The tenant's subscriptions, newest first, after {@code after} (null: from the newest). */
+    public Uni<List<WebhookRecord>> list(String tenant, CreatedAtKey after, int limit) {
+        return webhooks.list(tenant, after, limit);
     }
 
     public Uni<WebhookRecord> get(String tenant, UUID id) {
@@ -86,7 +88,7 @@ public class WebhookService {
         if (status != null && !status.isBlank()) {
             List<String> wanted = STATUS_FILTER.get(status.strip());
             if (wanted == null) {
-                throw ProblemException.badParameter("status", "must be one of pending, delivered, failed");
+                throw new Refusal.InvalidInput("status", "must be one of pending, delivered, failed");
             }
             statuses = Optional.of(wanted);
         }
@@ -103,9 +105,9 @@ public class WebhookService {
                         .chain(done -> done.isPresent() ? Uni.createFrom().item(done.get())
                                 : deliveries.find(webhook.id(), deliveryId).map(found -> {
                                     if (found.isEmpty()) {
-                                        throw ProblemException.notFound("no delivery " + deliveryId + " of webhook " + id);
+                                        throw new Refusal.NotFound("no delivery " + deliveryId + " of webhook " + id);
                                     }
-                                    throw ProblemException.conflict("delivery " + deliveryId
+                                    throw new Refusal.Conflict("delivery " + deliveryId
                                             + " is being sent right now; try again when this attempt has ended");
                                 })));
     }
@@ -118,15 +120,15 @@ public class WebhookService {
                 senders.guard().resolve(host);
                 return null;
             } catch (BlockedAddressException e) {
-                throw ProblemException.badParameter("url", "is not allowed: " + e.getMessage()
+                throw new Refusal.InvalidInput("url", "is not allowed: " + e.getMessage()
                         + "; an operator can allow-list the network with TRAWL_WEBHOOK_ALLOW_NETWORKS");
             } catch (UnknownHostException | RuntimeException e) {
-                throw ProblemException.badParameter("url", "names a host that does not resolve: " + host);
+                throw new Refusal.InvalidInput("url", "names a host that does not resolve: " + host);
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).replaceWithVoid();
     }
 
-    private static ProblemException notFound(UUID id) {
-        return ProblemException.notFound("no webhook " + id);
+    private static Refusal notFound(UUID id) {
+        return new Refusal.NotFound("no webhook " + id);
     }
 }

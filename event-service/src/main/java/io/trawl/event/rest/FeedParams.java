@@ -1,9 +1,15 @@
-package io.trawl.event.service;
+package io.trawl.event.rest;
 
+import io.trawl.common.event.EventType;
+import io.trawl.event.feed.FirehoseFilter;
 import io.trawl.web.ProblemException;
+import java.util.Set;
 import java.util.UUID;
 
-/** Parsing of the feed's request parameters into values or 4xx problems. Pure. */
+/**
+ * Parsing of the feed's request parameters into values or 4xx problems, at the edges (REST, SSE and the
+ * WebSocket upgrades). Pure.
+ */
 public final class FeedParams {
 
     private FeedParams() {
@@ -29,22 +35,6 @@ public final class FeedParams {
                 "must be a non-negative integer: the seq of the last event you have (0 for all)");
     }
 
-    /** A page size: absent means {@code defaultLimit}; otherwise 1..{@code maxLimit}, else 400. */
-    public static int limit(String raw, int defaultLimit, int maxLimit) {
-        if (raw == null || raw.isBlank()) {
-            return defaultLimit;
-        }
-        try {
-            int limit = Integer.parseInt(raw.strip());
-            if (limit >= 1 && limit <= maxLimit) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the problem below
-        }
-        throw ProblemException.badParameter("limit", "must be an integer between 1 and " + maxLimit);
-    }
-
     /** A job id; a malformed one is a 404 like an unknown one (ids are not guessable input). */
     public static UUID jobId(String raw) {
         try {
@@ -54,10 +44,18 @@ public final class FeedParams {
         }
     }
 
-    /** 400 when the client claims to have events the job does not have. */
-    public static void requireKnown(String field, long after, long eventSeq) {
-        if (after > eventSeq) {
-            throw ProblemException.badParameter(field, "is beyond the job's last event (" + eventSeq + ")");
+    /** A firehose filter ({@code types}, {@code status}); 400 naming the bad parameter. */
+    public static FirehoseFilter filter(String types, String statuses) {
+        Set<EventType> typeSet;
+        try {
+            typeSet = FirehoseFilter.types(types);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter("types", e.getMessage());
+        }
+        try {
+            return FirehoseFilter.of(typeSet, FirehoseFilter.statuses(statuses));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter("status", e.getMessage());
         }
     }
 }

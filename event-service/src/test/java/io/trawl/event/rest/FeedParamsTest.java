@@ -1,9 +1,12 @@
-package io.trawl.event.service;
+package io.trawl.event.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trawl.event.service.FeedService;
+import io.trawl.support.Refusal;
 import io.trawl.web.ProblemException;
+import io.trawl.web.RefusalMapper;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -24,14 +27,6 @@ class FeedParamsTest {
     }
 
     @Test
-    void limitIsBounded() {
-        assertThat(FeedParams.limit(null, 100, 1000)).isEqualTo(100);
-        assertThat(FeedParams.limit("1000", 100, 1000)).isEqualTo(1000);
-        assertThatThrownBy(() -> FeedParams.limit("1001", 100, 1000)).isInstanceOf(ProblemException.class);
-        assertThatThrownBy(() -> FeedParams.limit("0", 100, 1000)).isInstanceOf(ProblemException.class);
-    }
-
-    @Test
     void aMalformedJobIdIsNotFound() {
         UUID id = UUID.randomUUID();
         assertThat(FeedParams.jobId(id.toString())).isEqualTo(id);
@@ -41,8 +36,8 @@ class FeedParamsTest {
 
     @Test
     void afterBeyondTheJobsLastEventIsRefused() {
-        FeedParams.requireKnown("after", 5, 5);
-        assertThatThrownBy(() -> FeedParams.requireKnown("after", 6, 5))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.status()).isEqualTo(400));
+        FeedService.requireKnown("after", 5, 5);
+        assertThatThrownBy(() -> FeedService.requireKnown("after", 6, 5))
+                .isInstanceOfSatisfying(Refusal.class, e -> assertThat(RefusalMapper.problem(e).status()).isEqualTo(400));
     }
 }
