@@ -47,11 +47,18 @@ class FirehoseTest {
             }
             await().atMost(WAIT).until(() -> acme.textsOf(a1).size() + acme.textsOf(a2).size() >= 10
                     && globex.textsOf(g1).size() >= 5);
-            await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> true);
+            // Not a fixed wait for wrong deliveries: a probe per tenant, published after everything above, comes
+            // through the same queue (consumed in order) and the same per-subscriber send queue, so anything
+            // wrongly routed to either client arrives before its probe.
+            acmeEvents.addAll(fixtures.appendAndPublish(a1, 1));
+            fixtures.appendAndPublish(g1, 1);
+            await().atMost(WAIT).until(() -> acme.seqsOf(a1).contains(6L) && globex.seqsOf(g1).contains(6L));
+            assertLiveThroughout(acme);
+            assertLiveThroughout(globex);
             assertThat(acme.textsOf(g1)).isEmpty();
             assertThat(globex.textsOf(a1)).isEmpty();
             assertThat(globex.textsOf(a2)).isEmpty();
-            assertThat(globex.seqsOf(g1)).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(globex.seqsOf(g1)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
             for (UUID job : List.of(a1, a2)) {
                 assertThat(acme.textsOf(job)).containsExactlyElementsOf(acmeEvents.stream()
                         .filter(e -> e.jobId().equals(job)).map(WireJson::encodeString).toList());
@@ -77,7 +84,13 @@ class FirehoseTest {
             publish(job, EventType.TASK_SUCCEEDED);
             publish(job, EventType.JOB_COMPLETED);
             await().atMost(WAIT).until(() -> failures.seqsOf(job).size() >= 2 && paused.seqsOf(job).size() >= 2);
-            await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> true);
+            // Not a fixed wait: a probe that both filters accept (a task.failed of a paused job), published
+            // last, arrives after anything of the job they should have dropped.
+            UUID probe = fixtures.job("acme", JobStatus.PAUSED);
+            publish(probe, EventType.TASK_FAILED);
+            await().atMost(WAIT).until(() -> failures.seqsOf(probe).size() == 1 && paused.seqsOf(probe).size() == 1);
+            assertLiveThroughout(failures);
+            assertLiveThroughout(paused);
             assertThat(failures.seqsOf(job)).containsExactly(2L, 7L);
             // Events of the job while it is paused: the pause itself and what followed until the resume.
             assertThat(paused.seqsOf(job)).containsExactly(3L, 4L);
@@ -96,6 +109,12 @@ class FirehoseTest {
             assertThat(client.controls("error").get(0).at("/problem/errors/0/field").asText())
                     .isEqualTo(query.substring(0, query.indexOf('=')));
         }
+    }
+
+    /** The premise of "nothing else arrived": the client stayed connected, never told to resync (and replay). */
+    static void assertLiveThroughout(FeedClient client) {
+        assertThat(client.controls("resync")).as("resync frames").isEmpty();
+        assertThat(client.closed()).as("closed").isFalse();
     }
 
     private void publish(UUID job, EventType type) {
