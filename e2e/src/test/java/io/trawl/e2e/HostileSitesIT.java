@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +43,8 @@ class HostileSitesIT {
     static final int MAX_BYTES = 1_000_000;
     static final int TIMEOUT_MS = 2000;
     static final Map<String, AtomicLong> bytesWritten = new ConcurrentHashMap<>();
+    /** Counted down when the 50 MB handler of a path returned: from then on its byte count is final. */
+    static final Map<String, CountDownLatch> hugeServed = new ConcurrentHashMap<>();
     static final AtomicInteger flaky = new AtomicInteger();
     static String jobId;
     static JsonNode job;
@@ -106,7 +110,16 @@ class HostileSitesIT {
                 out.write(chunk, 0, n);
                 written.addAndGet(n);
             }
+        } finally {
+            hugeServed.computeIfAbsent(path, p -> new CountDownLatch(1)).countDown();
         }
+    }
+
+    /** Bytes the 50 MB handler of {@code path} wrote, once it returned (the fetcher hung up, or it sent all). */
+    static long bytesServed(String path) throws InterruptedException {
+        assertThat(hugeServed.computeIfAbsent(path, p -> new CountDownLatch(1)).await(60, TimeUnit.SECONDS))
+                .as("the handler of " + path + " returned (its write failed once the fetcher hung up)").isTrue();
+        return bytesWritten.getOrDefault(path, new AtomicLong()).get();
     }
 
     /** A page that never ends: a paragraph every 200 ms (so no read timeout fires), for at most a minute. */
@@ -170,13 +183,14 @@ class HostileSitesIT {
     @Test
     @Order(3)
     @DisplayName("a 50 MB page is cut off at maxBytes (chunked and with Content-Length)")
-    void hugePageCapped() {
+    void hugePageCapped() throws InterruptedException {
         assertFailed(task(env.hostile, "/huge"), 1, "too-large");
         assertFailed(task(env.hostile, "/huge-declared"), 1, "too-large");
-        long streamed = bytesWritten.getOrDefault("/huge", new AtomicLong()).get();
+        // not a snapshot while the server may still be writing: the counts once each handler returned
+        long streamed = bytesServed("/huge");
         assertThat(streamed).as("bytes the server got to write of the chunked 50 MB page before the fetcher hung up "
                 + "(maxBytes " + MAX_BYTES + "; the rest is socket buffers)").isLessThan(16L * 1024 * 1024);
-        long declared = bytesWritten.getOrDefault("/huge-declared", new AtomicLong()).get();
+        long declared = bytesServed("/huge-declared");
         assertThat(declared).as("bytes written of the 50 MB page with Content-Length").isLessThan(16L * 1024 * 1024);
         assertThat(env.hostile.hits("/huge")).as("requests of /huge (too-large is not retried)").isEqualTo(1);
     }

@@ -46,11 +46,17 @@ class PauseResumeIT {
         E2eEnvironment.log("paused at %s", quiet.path("progress"));
         TrawlApi.Response again = env.api.control(crawl.id, "pause");
         assertThat(again.status()).as("a second pause is in effect already: " + again).isEqualTo(200);
+        // the fetches the pause cancelled (or let finish) have wound down in the workers too
+        Quiet.awaitWorkersIdle(env, Duration.ofSeconds(30));
         Map<String, Integer> hitsPaused = env.sites.hitsUnder(crawl.site.prefix());
         long seqPaused = env.api.job(crawl.id).path("lastEventSeq").asLong();
-        TrawlApi.sleep(3000);
+        // The quiet period is not a fixed time: it lasts until a probe job submitted now has been dispatched,
+        // fetched, completed and streamed live — so the dispatcher, the workers (every message of the paused job
+        // queued before the probe's included) and the event path all ran while the paused job had to stay still.
+        Quiet.probe(env, "pause");
+        Quiet.awaitWorkersIdle(env, Duration.ofSeconds(30));
         JsonNode stillPaused = env.api.job(crawl.id);
-        assertThat(stillPaused.path("status").asText()).as("status 3 s into the pause").isEqualTo("paused");
+        assertThat(stillPaused.path("status").asText()).as("status after the quiet period").isEqualTo("paused");
         assertThat(stillPaused.path("lastEventSeq").asLong()).as("events while paused (a second pause emits none)")
                 .isEqualTo(seqPaused);
         assertThat(env.sites.hitsUnder(crawl.site.prefix())).as("fixture requests during the pause").isEqualTo(hitsPaused);

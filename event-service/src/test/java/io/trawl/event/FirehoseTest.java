@@ -36,6 +36,8 @@ class FirehoseTest {
         FeedClient acme = FeedClient.connect(base, "/ws/events", null, "test-key");
         FeedClient globex = FeedClient.connect(base, "/ws/events", null, "other-key");
         try {
+            awaitLive(acme, "acme", EventType.TASK_SUCCEEDED);
+            awaitLive(globex, "globex", EventType.TASK_SUCCEEDED);
             UUID a1 = fixtures.job("acme", JobStatus.RUNNING);
             UUID a2 = fixtures.job("acme", JobStatus.RUNNING);
             UUID g1 = fixtures.job("globex", JobStatus.RUNNING);
@@ -47,11 +49,18 @@ class FirehoseTest {
             }
             await().atMost(WAIT).until(() -> acme.textsOf(a1).size() + acme.textsOf(a2).size() >= 10
                     && globex.textsOf(g1).size() >= 5);
-            await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> true);
+            // Not a fixed wait for wrong deliveries: a probe per tenant, published after everything above, comes
+            // through the same queue (consumed in order) and the same per-subscriber send queue, so anything
+            // wrongly routed to either client arrives before its probe.
+            acmeEvents.addAll(fixtures.appendAndPublish(a1, 1));
+            fixtures.appendAndPublish(g1, 1);
+            await().atMost(WAIT).until(() -> acme.seqsOf(a1).contains(6L) && globex.seqsOf(g1).contains(6L));
+            assertLiveThroughout(acme);
+            assertLiveThroughout(globex);
             assertThat(acme.textsOf(g1)).isEmpty();
             assertThat(globex.textsOf(a1)).isEmpty();
             assertThat(globex.textsOf(a2)).isEmpty();
-            assertThat(globex.seqsOf(g1)).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(globex.seqsOf(g1)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
             for (UUID job : List.of(a1, a2)) {
                 assertThat(acme.textsOf(job)).containsExactlyElementsOf(acmeEvents.stream()
                         .filter(e -> e.jobId().equals(job)).map(WireJson::encodeString).toList());
@@ -68,6 +77,11 @@ class FirehoseTest {
                 "test-key");
         FeedClient paused = FeedClient.connect(base, "/ws/events", "status=paused", "test-key");
         try {
+            // a task.failed of a paused job passes both filters: first as the marker that both are attached,
+            // at the end as the probe behind everything they should drop
+            UUID probe = fixtures.job("acme", JobStatus.PAUSED);
+            publish(probe, EventType.TASK_FAILED);
+            await().atMost(WAIT).until(() -> failures.seqsOf(probe).size() == 1 && paused.seqsOf(probe).size() == 1);
             UUID job = fixtures.job("acme", JobStatus.RUNNING);
             publish(job, EventType.TASK_SUCCEEDED);
             publish(job, EventType.TASK_FAILED);
@@ -77,7 +91,12 @@ class FirehoseTest {
             publish(job, EventType.TASK_SUCCEEDED);
             publish(job, EventType.JOB_COMPLETED);
             await().atMost(WAIT).until(() -> failures.seqsOf(job).size() >= 2 && paused.seqsOf(job).size() >= 2);
-            await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> true);
+            // Not a fixed wait: the probe again, published last, arrives after anything of the job they should
+            // have dropped.
+            publish(probe, EventType.TASK_FAILED);
+            await().atMost(WAIT).until(() -> failures.seqsOf(probe).size() == 2 && paused.seqsOf(probe).size() == 2);
+            assertLiveThroughout(failures);
+            assertLiveThroughout(paused);
             assertThat(failures.seqsOf(job)).containsExactly(2L, 7L);
             // Events of the job while it is paused: the pause itself and what followed until the resume.
             assertThat(paused.seqsOf(job)).containsExactly(3L, 4L);
@@ -96,6 +115,22 @@ class FirehoseTest {
             assertThat(client.controls("error").get(0).at("/problem/errors/0/field").asText())
                     .isEqualTo(query.substring(0, query.indexOf('=')));
         }
+    }
+
+    /**
+     * The premise of a live-only feed's test: the subscriber is attached (the upgrade completes before the server
+     * has attached it, and a firehose has no replay), shown by an event of a job of its own arriving.
+     */
+    private void awaitLive(FeedClient client, String tenant, EventType type) {
+        UUID marker = fixtures.job(tenant, JobStatus.RUNNING);
+        publish(marker, type);
+        await().atMost(WAIT).until(() -> client.seqsOf(marker).size() == 1);
+    }
+
+    /** The premise of "nothing else arrived": the client stayed connected, never told to resync (and replay). */
+    static void assertLiveThroughout(FeedClient client) {
+        assertThat(client.controls("resync")).as("resync frames").isEmpty();
+        assertThat(client.closed()).as("closed").isFalse();
     }
 
     private void publish(UUID job, EventType type) {

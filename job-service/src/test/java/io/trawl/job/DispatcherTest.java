@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -146,6 +147,7 @@ class DispatcherTest {
                 .maxPages(3000).perHost(64, 400).json());
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger failedRounds = new AtomicInteger();
+        AtomicLong rounds = new AtomicLong();
         Future<?> loop = threads.submit(() -> {
             while (!stop.get()) {
                 try {
@@ -153,6 +155,7 @@ class DispatcherTest {
                 } catch (RuntimeException e) {
                     failedRounds.incrementAndGet();
                 }
+                rounds.incrementAndGet();
             }
         });
         Awaitility.await().atMost(Duration.ofSeconds(30))
@@ -160,10 +163,24 @@ class DispatcherTest {
         // the outage: the broker drops our connections and refuses new ones
         TestBroker.rabbitmqctl("clear_permissions", "-p", vhost, "guest");
         TestBroker.rabbitmqctl("close_all_connections", "-p", vhost, "test outage");
-        Thread.sleep(500);
+        // the publisher has noticed, and the round that was running then has ended (committed or rolled back)
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !publisher.isReady());
+        long roundsAtOutage = rounds.get();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> rounds.get() > roundsAtOutage);
         long pendingAtOutage = db.count("SELECT count(*) FROM trawl.tasks WHERE job_id = $1 AND state = 'pending'", job);
-        Thread.sleep(2500);
+        long roundsBefore = rounds.get();
+        // A quiet window: "nothing is queued while the broker is away" is about time passing with rounds running.
+        // It lasts past the publisher's first reconnect attempt (trawl.rabbitmq.reconnect-interval, 2 s), the
+        // moment a publisher that wrongly thought itself ready would start queueing again; checked every 100 ms.
+        long windowEnds = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+        while (System.nanoTime() < windowEnds) {
+            assertThat(publisher.isReady()).as("the publisher while the broker refuses it").isFalse();
+            assertThat(db.count("SELECT count(*) FROM trawl.tasks WHERE job_id = $1 AND state = 'pending'", job))
+                    .as("pending tasks while the broker is away").isEqualTo(pendingAtOutage);
+            sleep(100);
+        }
         long pendingAfterOutage = db.count("SELECT count(*) FROM trawl.tasks WHERE job_id = $1 AND state = 'pending'", job);
+        assertThat(rounds.get() - roundsBefore).as("dispatch rounds during the quiet window").isGreaterThan(10);
         TestBroker.rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> db.count("SELECT count(*) FROM trawl.tasks WHERE job_id = $1 AND state = 'pending'", job) == 0);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.trawl.common.task.TaskWriter;
+import io.trawl.common.url.CanonicalUrl;
 import io.trawl.job.support.Specs;
 import io.trawl.job.support.TestDb;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -22,12 +24,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 3: a results or task listing read while a writer's insert is still uncommitted does not
- * skip that row once it commits. Both writers (the worker's outcome transaction, {@code TaskWriter}) lock
- * the job row before inserting, so a second writer of the job waits for the first and every row of the job
- * is given its id in commit order. The writers' protocol is replayed here in SQL on separate connections:
- * lock the job row ({@code SELECT status FROM trawl.jobs WHERE id = $1 FOR UPDATE}, as the worker does),
- * insert, hold the transaction open.
+ * Issue 11 item 3, the reader's side: a results or task listing (the real resources and repositories, over
+ * HTTP) read while a writer's insert is still uncommitted does not skip that row once it commits. Both writers
+ * (the worker's outcome transaction, {@code TaskWriter}) lock the job row before inserting, so a second writer
+ * of the job waits for the first and every row of the job is given its id in commit order. Tasks are inserted
+ * with the real {@link TaskWriter}; the job lock that precedes it is the worker's, which lives in scrape-service
+ * and is replayed here ({@code SELECT status FROM trawl.jobs WHERE id = $1 FOR UPDATE}), as is its item insert.
+ * The worker's real outcome transaction is held open against a late commit in scrape-service's
+ * {@code LateRowTest}.
  */
 @QuarkusTest
 class LatePageRowTest {
@@ -67,11 +71,16 @@ class LatePageRowTest {
     @Test
     void aTaskCommittedAfterAPageWasReadAppearsExactlyOnceOnTheNextPage() {
         db.update(INSERT_TASK, job, "https://late.example/committed");
-        List<String> seen = readWhileAWriterIsHeldOpen("/tasks",
-                tx -> tx.preparedQuery(INSERT_TASK).execute(Tuple.of(job, "https://late.example/late")),
-                tx -> tx.preparedQuery(INSERT_TASK).execute(Tuple.of(job, "https://late.example/after")));
+        List<String> seen = readWhileAWriterIsHeldOpen("/tasks", tx -> newTask(tx, "https://late.example/late"),
+                tx -> newTask(tx, "https://late.example/after"));
         assertThat(seen).containsExactly("https://a.example/1", "https://a.example/2",
                 "https://late.example/committed", "https://late.example/late", "https://late.example/after");
+    }
+
+    /** A discovered link inserted the way the worker inserts it (depth 1, dedup, maxPages, the host row). */
+    io.smallrye.mutiny.Uni<?> newTask(SqlConnection tx, String url) {
+        return TaskWriter.insert(tx, job, List.of(CanonicalUrl.of(url).orElseThrow()), 1, task, 3, 1000)
+                .invoke(n -> assertThat(n).as("tasks inserted for " + url).isEqualTo(1));
     }
 
     /**

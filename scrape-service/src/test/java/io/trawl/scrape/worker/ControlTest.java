@@ -3,9 +3,11 @@ package io.trawl.scrape.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +23,9 @@ import io.trawl.fixtures.Specs;
 class ControlTest {
 
     private static final int PAGES = 40;
+
+    @Inject
+    MeterRegistry registry;
 
     private static UUID slowJob(String key, int delayMs) {
         return TestJobs.create(Specs.aCrawl().named(key)
@@ -44,7 +49,9 @@ class ControlTest {
 
         // within a second nothing of the job is running any more, and no fetch of it starts later
         await().atMost(Duration.ofSeconds(3)).until(() -> count(job, "running") == 0 && count(job, "queued") == 0);
-        await().pollDelay(Duration.ofMillis(2000)).until(() -> true);
+        // not a fixed wait: a probe published after the pause is fetched, so every message of the job published
+        // before it (those the pause turned back to pending included) has reached the worker and settled
+        WorkerProbe.drain(registry);
         assertThat(TestSite.get().server.hits()).filteredOn(h -> h.path().startsWith(prefix))
                 .noneMatch(h -> h.at().isAfter(pausedAt.plusMillis(1000)));
         List<TestJobs.EventRow> cancelled = TestJobs.events(job).stream()
@@ -82,7 +89,9 @@ class ControlTest {
         // the in-flight fetches are dropped (connections closed before the slow answer)
         await().atMost(Duration.ofSeconds(2)).until(() -> inFlight.stream().anyMatch(p -> TestSite.get().closedEarly(p) > 0));
         long items = TestJobs.items(job).size();
-        await().pollDelay(Duration.ofMillis(1500)).until(() -> true);
+        // not a fixed wait: a probe published after the kill is fetched and nothing is in flight any more, so the
+        // fetches the kill dropped and every message of the job still in the queue have settled
+        WorkerProbe.drain(registry);
 
         assertThat(TestJobs.events(job)).extracting(TestJobs.EventRow::seq).allMatch(seq -> seq <= killSeq);
         assertThat(TestJobs.job(job).eventSeq()).isEqualTo(killSeq);

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,9 @@ import io.trawl.fixtures.Specs;
 @QuarkusTest
 @WithTestResource(value = SchemaResource.class, scope = TestResourceScope.GLOBAL)
 class LeaseTest {
+
+    @Inject
+    MeterRegistry registry;
 
     private static UUID slowPage(String key, long delayMs) {
         return TestJobs.create(Specs.aCrawl().named(key).withSeeds(TestSite.get().url("/slow/1/" + delayMs + "/" + key + "/0"))
@@ -44,7 +49,8 @@ class LeaseTest {
                 + "lease_expires_at = NULL WHERE id = ?", taskId);
 
         await().atMost(Duration.ofSeconds(3)).until(() -> TestSite.get().closedEarly(path) == 1);
-        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        // the abandoned attempt has settled (its ticket closes only after whatever it wrote, or tried to)
+        await().atMost(Duration.ofSeconds(10)).until(() -> WorkerProbe.inFlight(registry) == 0);
         assertThat(TestJobs.tasks(job).get(0).state()).isEqualTo("pending");
         assertThat(TestJobs.items(job)).isEmpty();
         assertThat(TestJobs.events(job)).extracting(TestJobs.EventRow::type).containsExactly("task.started");
