@@ -160,8 +160,10 @@ class BrowserRenderingIT {
         browser = env.system.addBrowser();
 
         JsonNode job = env.api.awaitStatus(id, Duration.ofMinutes(3), TERMINAL);
-        assertThat(job.path("status").asText()).as(TrawlApi.summary(job)).isEqualTo("completed");
-        List<JsonNode> events = assertExactlyOnce(id, site);
+        String why = TrawlApi.summary(job) + "\n" + taskHistory(id);
+        E2eEnvironment.log("kill -9 job %s finished: %s", id, why);
+        assertThat(job.path("status").asText()).as(why).isEqualTo("completed");
+        List<JsonNode> events = assertExactlyOnce(id, site, why);
         String victimId = running.get(0).path("leaseOwner").asText();
         long leaseExpired = Checks.ofType(events, "task.retrying").stream()
                 .filter(e -> e.path("data").path("error").asText().contains("lease expired: worker " + victimId)).count();
@@ -175,19 +177,62 @@ class BrowserRenderingIT {
 
     /** Completed with exactly the site's items (both exports) and every task succeeded exactly once. */
     static List<JsonNode> assertExactlyOnce(String id, JsDirectorySite site) {
+        return assertExactlyOnce(id, site, TrawlApi.summary(env.api.job(id)) + "\n" + taskHistory(id));
+    }
+
+    /** {@link #assertExactlyOnce(String, JsDirectorySite)}, {@code why} (the job and its task history) on failure. */
+    static List<JsonNode> assertExactlyOnce(String id, JsDirectorySite site, String why) {
         JsonNode job = env.api.job(id);
-        assertThat(job.path("progress").path("tasksTotal").asLong()).as(TrawlApi.summary(job)).isEqualTo(site.pageCount());
-        assertThat(job.path("progress").path("tasksFailed").asLong()).as(TrawlApi.summary(job)).isZero();
-        assertThat(job.path("progress").path("items").asLong()).as(TrawlApi.summary(job)).isEqualTo(site.businessCount());
+        assertThat(job.path("progress").path("tasksTotal").asLong()).as(why).isEqualTo(site.pageCount());
+        assertThat(job.path("progress").path("tasksFailed").asLong()).as(why).isZero();
+        assertThat(job.path("progress").path("items").asLong()).as(why).isEqualTo(site.businessCount());
         Map<String, Map<String, String>> expected = site.expectedItems(env.sites);
         Checks.assertItems("job " + id + " NDJSON export", expected, Checks.ndjsonItems(env.api, id));
         Checks.assertItems("job " + id + " CSV export", expected, Checks.csvItems(env.api, id, DirectorySite.fields()));
         List<JsonNode> events = Checks.assertStoredEvents(env.api, id);
         Map<Long, Long> succeeded = succeededPerTask(events);
-        assertThat(succeeded).as("tasks with a task.succeeded event").hasSize(site.pageCount());
-        assertThat(succeededTwice(events)).as("tasks that succeeded more than once").isEmpty();
-        assertThat(env.api.tasks(id, null)).extracting(t -> t.path("state").asText()).containsOnly("succeeded");
+        assertThat(succeeded).as("tasks with a task.succeeded event; " + why).hasSize(site.pageCount());
+        assertThat(succeededTwice(events)).as("tasks that succeeded more than once; " + why).isEmpty();
+        assertThat(env.api.tasks(id, null)).extracting(t -> t.path("state").asText()).as(why).containsOnly("succeeded");
         return events;
+    }
+
+    /**
+     * Why tasks did not simply succeed once: every task that is not {@code succeeded} (state, attempts, last error)
+     * and every task's retries and failures from the stored events (attempt, worker of that attempt, error), so a
+     * failure of this scenario explains itself.
+     */
+    static String taskHistory(String id) {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (JsonNode t : env.api.tasks(id, null)) {
+                if (!t.path("state").asText().equals("succeeded")) {
+                    out.append(String.format("  task %d %s: %s, attempt %d/%d, last error: %s%n", t.path("id").asLong(),
+                            t.path("url").asText(), t.path("state").asText(), t.path("attempt").asInt(),
+                            t.path("maxAttempts").asInt(), t.path("lastError").asText()));
+                }
+            }
+            Map<Long, String> workerOf = new TreeMap<>();
+            Map<Long, StringBuilder> history = new TreeMap<>();
+            for (JsonNode e : env.api.events(id)) {
+                JsonNode d = e.path("data");
+                long task = d.path("taskId").asLong();
+                switch (e.path("type").asText()) {
+                    case "task.started" -> workerOf.put(task, d.path("worker").asText());
+                    case "task.retrying", "task.failed", "task.cancelled" -> history.computeIfAbsent(task,
+                            k -> new StringBuilder()).append(String.format("    %s %s attempt %d on %s: %s%n",
+                            e.path("time").asText(), e.path("type").asText(),
+                            d.path("attempt").asInt(), workerOf.get(task),
+                            d.has("error") ? d.path("error").asText() : d.path("reason").asText()));
+                    default -> {
+                    }
+                }
+            }
+            history.forEach((task, h) -> out.append("  task ").append(task).append(":\n").append(h));
+        } catch (RuntimeException e) {
+            out.append("  (task history unavailable: ").append(e).append(")\n");
+        }
+        return out.length() == 0 ? "  every task succeeded at its first attempt" : "tasks:\n" + out;
     }
 
     static Map<Long, Long> succeededPerTask(List<JsonNode> events) {

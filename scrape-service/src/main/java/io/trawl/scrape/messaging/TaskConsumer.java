@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.common.message.Topology;
 import io.trawl.scrape.config.BrowserConfig;
 import io.trawl.scrape.config.ScrapeConfig;
+import io.trawl.scrape.service.BrowserRendering;
 import io.trawl.scrape.service.CancelReason;
 import io.trawl.scrape.service.InFlightTasks;
 import io.trawl.scrape.service.TaskProcessor;
@@ -46,6 +47,7 @@ public class TaskConsumer {
     private final InFlightTasks inFlight;
     private final ScrapeConfig config;
     private final BrowserConfig browser;
+    private final BrowserRendering rendering;
     private final Vertx vertx;
     private final Queue<AmqpConsumers.Delivery> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger active = new AtomicInteger();
@@ -53,12 +55,13 @@ public class TaskConsumer {
     private volatile boolean consuming;
 
     public TaskConsumer(AmqpConsumers consumers, TaskProcessor processor, InFlightTasks inFlight,
-            ScrapeConfig config, BrowserConfig browser, Vertx vertx) {
+            ScrapeConfig config, BrowserConfig browser, BrowserRendering rendering, Vertx vertx) {
         this.consumers = consumers;
         this.processor = processor;
         this.inFlight = inFlight;
         this.config = config;
         this.browser = browser;
+        this.rendering = rendering;
         this.vertx = vertx;
     }
 
@@ -73,10 +76,19 @@ public class TaskConsumer {
         consumers.subscribe(new AmqpConsumers.Subscription(NAME, Topology.TASKS_QUEUE, prefetch,
                 AmqpConsumers::declareTasks, this::onDelivery));
         if (browser.enabled()) {
-            // browser tasks: the same contract and settling, a prefetch sized to the browser's contexts
-            consumers.subscribe(new AmqpConsumers.Subscription(BROWSER_NAME, Topology.BROWSER_TASKS_QUEUE,
-                    Math.min(MAX_PREFETCH, browser.contexts() * 2), AmqpConsumers::declareBrowserTasks,
-                    this::onDelivery));
+            // browser tasks: the same contract and settling, a prefetch sized to the browser's contexts; taken once
+            // the browser is up and every context attached (a page's time is then the page's alone)
+            AmqpConsumers.Subscription tasks = new AmqpConsumers.Subscription(BROWSER_NAME,
+                    Topology.BROWSER_TASKS_QUEUE, Math.min(MAX_PREFETCH, browser.contexts() * 2),
+                    AmqpConsumers::declareBrowserTasks, this::onDelivery);
+            rendering.warmUp().whenComplete((ready, failure) -> {
+                if (failure != null) {
+                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                    Log.warnf("the browser did not start before the first task (%s); its pages try again, and a "
+                            + "page whose browser cannot start is handed back", cause.getMessage());
+                }
+                consumers.subscribe(tasks);
+            });
         }
         consuming = true;
         Log.infof("consuming trawl.tasks%s with concurrency %d, prefetch %d",

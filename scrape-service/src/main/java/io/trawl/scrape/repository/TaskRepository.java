@@ -52,6 +52,11 @@ public class TaskRepository {
             + "next_attempt_at = now(), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, "
             + "queued_at = NULL, started_at = NULL" + GUARD;
 
+    // a task this worker could not try (its browser did not start): like REQUEUE, after a delay, with the reason
+    private static final String HAND_BACK = "UPDATE trawl.tasks SET state = 'pending', attempt = GREATEST(attempt - 1, 0), "
+            + "next_attempt_at = now() + $3::bigint * interval '1 millisecond', last_error = $4, lease_owner = NULL, "
+            + "lease_token = NULL, lease_expires_at = NULL, queued_at = NULL, started_at = NULL" + GUARD;
+
     private static final String INSERT_ITEMS = "INSERT INTO trawl.items (job_id, task_id, url, ordinal, data) "
             + "SELECT $1, $2, $3, (x.n - 1)::int, x.data::jsonb "
             + "FROM unnest($4::text[]) WITH ORDINALITY AS x(data, n) ON CONFLICT (task_id, ordinal) DO NOTHING";
@@ -159,6 +164,12 @@ public class TaskRepository {
     /** Hands a claimed task back (pause, shutdown): pending now, and this attempt is not counted. */
     public Uni<Boolean> requeue(SqlConnection tx, ClaimedTask task) {
         return tx.preparedQuery(REQUEUE).execute(Tuple.of(task.id(), task.leaseToken()))
+                .onItem().transform(rows -> rows.rowCount() == 1);
+    }
+
+    /** Hands back a claimed task that was not tried: pending after {@code delayMs}, this attempt not counted. */
+    public Uni<Boolean> handBack(SqlConnection tx, ClaimedTask task, long delayMs, String error) {
+        return tx.preparedQuery(HAND_BACK).execute(Tuple.of(task.id(), task.leaseToken(), delayMs, error))
                 .onItem().transform(rows -> rows.rowCount() == 1);
     }
 

@@ -22,6 +22,13 @@ public sealed interface Attempt {
             Optional<Duration> retryAfter, Duration elapsed, long bytes) implements Attempt {
     }
 
+    /**
+     * Not tried: this worker cannot fetch now (its browser did not start or attach). Not the page's failure: the
+     * task is handed back without spending the attempt.
+     */
+    record Unavailable(String error) implements Attempt {
+    }
+
     /** Stopped by a pause, kill, shutdown or lost lease. */
     record Cancelled(CancelReason reason) implements Attempt {
     }

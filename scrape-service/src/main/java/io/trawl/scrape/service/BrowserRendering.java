@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** The browser fetcher of a worker started with {@code trawl.browser.enabled}; none otherwise. */
 @ApplicationScoped
@@ -53,6 +54,21 @@ public class BrowserRendering {
             Log.infof("browser rendering: %s, %d contexts", config.executablePath(), config.contexts());
         }
         return Optional.of(fetcher);
+    }
+
+    /**
+     * Starts the browser and attaches every context before the first page ({@link BrowserPageFetcher#warmUp()});
+     * completes at once when browser rendering is off.
+     */
+    public CompletableFuture<Void> warmUp() {
+        if (!config.enabled()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long started = System.nanoTime();
+        fetcher();
+        return fetcher.warmUp().thenRun(() -> Log.infof(
+                "browser ready: %d contexts attached in %d ms", config.contexts(),
+                (System.nanoTime() - started) / 1_000_000));
     }
 
     void close(@Observes ShutdownEvent event) {

@@ -6,6 +6,11 @@ public enum CancelReason {
     PAUSED("paused", true),
     /** This pod is shutting down: like a pause, the task is handed back at once. */
     SHUTDOWN("shutdown", true),
+    /**
+     * This worker's browser could not be started or attached for the page (the page was not tried): handed back
+     * like a pause, after a backoff delay, so a worker-side fault never spends a page's attempt.
+     */
+    BROWSER_UNAVAILABLE("browser-unavailable", true),
     /** The job was killed: job-service already cancelled the task; nothing is written. */
     KILLED("killed", false),
     /** The lease renewal matched no row (reaped or cancelled): somebody else owns the task; nothing is written. */

@@ -9,6 +9,7 @@ import io.trawl.scrape.core.fetch.FetchException;
 import io.trawl.scrape.core.fetch.FetchFailure;
 import io.trawl.scrape.core.fetch.FetchRequest;
 import io.trawl.scrape.core.fetch.FetchResponse;
+import io.trawl.scrape.core.fetch.FetcherUnavailableException;
 import io.trawl.scrape.core.fetch.HopFilter;
 import io.trawl.scrape.core.fetch.PageFetcher;
 import io.trawl.scrape.core.fetch.StatusPolicy;
@@ -81,6 +82,10 @@ public class PageWork {
 
     private static Attempt failed(Throwable failure, long started) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        if (failure instanceof FetcherUnavailableException unavailable) {
+            // the worker's browser, not the page: nothing was fetched
+            return new Attempt.Unavailable(unavailable.getMessage());
+        }
         if (failure instanceof FetchException fe) {
             return new Attempt.Failed(fe.describe(), null, fe.failure(), fe.failure().retryable(), Optional.empty(),
                     elapsed, 0);

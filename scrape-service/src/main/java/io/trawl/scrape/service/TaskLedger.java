@@ -307,6 +307,19 @@ public class TaskLedger {
     }
 
     /**
+     * Hands back a task this worker could not try ({@code reason} says why, {@code error} goes to last_error):
+     * pending after a backoff delay, attempt refunded, task.cancelled requeued.
+     */
+    public Uni<List<EventEnvelope>> handBack(ClaimedTask task, CancelReason reason, String error) {
+        long delayMs = backoff.delay(Math.max(1, task.attempt()), ThreadLocalRandom.current()).toMillis();
+        return pool.withTransaction(tx -> tasks.lockJob(tx, task.jobId())
+                .chain(() -> tasks.handBack(tx, task, delayMs, error))
+                .chain(ours -> !ours ? Uni.createFrom().item(List.<EventEnvelope>of())
+                        : EventLog.append(tx, task.jobId(),
+                                Events.taskCancelled(task.id(), task.url(), reason.wire(), true))));
+    }
+
+    /**
      * A dead-lettered message's task fails (unless finished, held by a live lease elsewhere, or dispatched again
      * since: {@code dispatchToken}, when known, must be the current one).
      */

@@ -154,6 +154,9 @@ public class TaskProcessor {
         if (attempt instanceof Attempt.Failed failed) {
             return recordFailure(task, failed);
         }
+        if (attempt instanceof Attempt.Unavailable unavailable) {
+            return handBack(task, unavailable);
+        }
         Attempt.Fetched fetched = (Attempt.Fetched) attempt;
         var response = fetched.response();
         metrics.fetch("ok", response.elapsed(), response.wireBytes());
@@ -191,6 +194,21 @@ public class TaskProcessor {
                         case NOT_OURS -> "abandoned";
                     });
                     politeness(task, failed);
+                    return Disposition.ACK;
+                });
+    }
+
+    /**
+     * The page was not tried (this worker's browser did not start or attach): the task goes back to pending with
+     * its attempt refunded, after a backoff delay (not at once: this worker may take it again), and
+     * {@code task.cancelled {reason: "browser-unavailable", requeued: true}}.
+     */
+    private Uni<Disposition> handBack(ClaimedTask task, Attempt.Unavailable unavailable) {
+        metrics.page("cancelled");
+        Log.warnf("task %d handed back, its attempt not spent: %s", task.id(), unavailable.error());
+        return withDbRetry(() -> ledger.handBack(task, CancelReason.BROWSER_UNAVAILABLE, unavailable.error()))
+                .onItem().transform(committed -> {
+                    publish(committed);
                     return Disposition.ACK;
                 });
     }

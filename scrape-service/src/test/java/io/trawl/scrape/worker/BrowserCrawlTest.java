@@ -118,7 +118,7 @@ class BrowserCrawlTest {
     }
 
     /** What the dispatcher does for a browser job: queue its due tasks and publish them to trawl.tasks.browser. */
-    private static Thread dispatchToBrowserQueue(UUID job) {
+    static Thread dispatchToBrowserQueue(UUID job) {
         Thread loop = new Thread(() -> {
             try (Connection rabbit = TestInfra.rabbit("browser-test-dispatcher"); Channel ch = rabbit.createChannel()) {
                 ch.confirmSelect();

@@ -3,6 +3,7 @@ package io.trawl.scrape.core.browser;
 import com.google.gson.JsonObject;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -18,6 +19,7 @@ import io.trawl.scrape.core.fetch.FetchException;
 import io.trawl.scrape.core.fetch.FetchFailure;
 import io.trawl.scrape.core.fetch.FetchRequest;
 import io.trawl.scrape.core.fetch.FetchResponse;
+import io.trawl.scrape.core.fetch.FetcherUnavailableException;
 import io.trawl.scrape.core.fetch.HopFilter;
 import io.trawl.scrape.core.fetch.PageFetcher;
 import io.trawl.scrape.core.fetch.RenderRules;
@@ -33,12 +35,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -55,6 +63,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * off, service workers blocked, non-http(s) requests and the job's blocked resource types aborted.</li>
  * <li>The whole render (navigation, {@code waitFor}, {@code waitMs}) is bounded by the request's timeout;
  * cancelling the returned Uni closes the page's target at once.</li>
+ * <li>The worker's own setup (launching Chromium, starting a thread's driver and attaching it) is not the page's:
+ * it is bounded by {@link BrowserOptions#launchTimeout()} per step, not by the page's timeout, and when it fails
+ * the fetch fails with {@link FetcherUnavailableException} (the page was not tried; its attempt is not spent).
+ * {@link #warmUp()} does it before the first page.</li>
+ * <li>Chromium dies with the worker's JVM even on {@code kill -9} ({@link ChromiumProcess}: a parent-death
+ * signal), so a killed worker leaves no browser behind.</li>
  * </ul>
  */
 public final class BrowserPageFetcher implements PageFetcher {
@@ -64,6 +78,8 @@ public final class BrowserPageFetcher implements PageFetcher {
     private final Clock clock;
     private final GuardedProxy proxy;
     private final ExecutorService threads;
+    /** Launches Chromium: one thread that lives as long as the fetcher (Chromium's parent-death signal follows it). */
+    private final ExecutorService launcher;
     private final ThreadLocal<Attached> attached = new ThreadLocal<>();
     private final HttpClient devtools = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -83,6 +99,38 @@ public final class BrowserPageFetcher implements PageFetcher {
             t.setDaemon(true);
             return t;
         });
+        this.launcher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "trawl-browser-launcher");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Launches Chromium and attaches every context thread's driver to it, before the first page: the worker takes
+     * browser tasks once this completes (also when it failed: a page then tries the setup again, and a failure
+     * hands its task back). Completes exceptionally with the setup's failure.
+     */
+    public CompletableFuture<Void> warmUp() {
+        int n = options.contexts();
+        CountDownLatch attachedAll = new CountDownLatch(n);
+        List<CompletableFuture<Void>> each = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            each.add(CompletableFuture.runAsync(() -> {
+                try {
+                    browser();
+                } finally {
+                    attachedAll.countDown();
+                }
+                try {
+                    // hold this thread until every thread has taken a warm-up task: one attach per thread
+                    attachedAll.await(options.launchTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, threads));
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new));
     }
 
     /** The guarded proxy every browser request goes through (tests and metrics read its counters). */
@@ -103,7 +151,7 @@ public final class BrowserPageFetcher implements PageFetcher {
             Future<?> work = threads.submit(() -> {
                 try {
                     em.complete(render(request, filter, target));
-                } catch (FetchException e) {
+                } catch (FetchException | FetcherUnavailableException e) {
                     em.fail(e);
                 } catch (RuntimeException e) {
                     em.fail(new FetchException(FetchFailure.CONNECTION, "browser: " + e.getMessage(), e));
@@ -121,6 +169,7 @@ public final class BrowserPageFetcher implements PageFetcher {
     @Override
     public void close() {
         threads.shutdownNow();
+        launcher.shutdownNow();
         ChromiumProcess c = chromium;
         if (c != null) {
             c.kill();
@@ -129,13 +178,15 @@ public final class BrowserPageFetcher implements PageFetcher {
     }
 
     private FetchResponse render(FetchRequest request, HopFilter filter, AtomicReference<String> target) {
-        long started = System.nanoTime();
-        long deadline = started + request.timeout().toNanos();
         URI uri = checkUrl(request.url());
-        filter.check(uri).await().atMost(remaining(deadline, request));
+        filter.check(uri).await().atMost(request.timeout());
         active.incrementAndGet();
         try {
             Browser browser = browser();
+            // The page's time starts now: a Chromium launch or a driver start before it is the worker's, not the page's
+            // (on a freshly started worker under load they took longer than the page's whole timeout).
+            long started = System.nanoTime();
+            long deadline = started + request.timeout().toNanos();
             RenderRules rules = request.browser();
             BrowserContext context = browser.newContext(new Browser.NewContextOptions()
                     .setUserAgent(options.userAgent())
@@ -237,23 +288,34 @@ public final class BrowserPageFetcher implements PageFetcher {
         return uri;
     }
 
-    /** This thread's Playwright attached to the current browser, (re)starting the browser when needed. */
+    /**
+     * This thread's Playwright attached to the current browser, (re)starting the browser when needed. Worker-side:
+     * a failure is a {@link FetcherUnavailableException}.
+     */
     private Browser browser() {
         ChromiumProcess c = ensureChromium();
+        int current = generation;
         Attached a = attached.get();
-        if (a != null && (a.generation != generation || !a.browser.isConnected())) {
+        if (a != null && (a.generation != current || !a.browser.isConnected())) {
             a.close();
+            attached.remove();
             a = null;
         }
         if (a == null) {
-            Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of(
-                    "PLAYWRIGHT_NODEJS_PATH", options.nodePath(),
-                    "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+            Playwright playwright;
             try {
-                a = new Attached(playwright, playwright.chromium().connectOverCDP(c.cdpEndpoint()), generation);
+                playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of(
+                        "PLAYWRIGHT_NODEJS_PATH", options.nodePath(),
+                        "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+            } catch (RuntimeException e) {
+                throw new FetcherUnavailableException("cannot start the browser driver: " + brief(e), e);
+            }
+            try {
+                a = new Attached(playwright, playwright.chromium().connectOverCDP(c.cdpEndpoint(),
+                        new BrowserType.ConnectOverCDPOptions().setTimeout(options.launchTimeout().toMillis())), current);
             } catch (RuntimeException e) {
                 playwright.close();
-                throw e;
+                throw new FetcherUnavailableException("cannot attach to the browser: " + brief(e), e);
             }
             attached.set(a);
         }
@@ -267,11 +329,19 @@ public final class BrowserPageFetcher implements PageFetcher {
         }
         if (c != null) {
             c.kill();
+            chromium = null;
         }
         try {
-            c = ChromiumProcess.launch(options, proxy.port());
-        } catch (IOException e) {
-            throw new FetchException(FetchFailure.CONNECTION, "cannot start the browser: " + e.getMessage(), e);
+            // on the launcher thread: Chromium's parent-death signal fires when the thread that started it ends
+            c = launcher.submit(() -> ChromiumProcess.launch(options, proxy.port())).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new FetcherUnavailableException("cannot start the browser: " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FetcherUnavailableException("cannot start the browser: interrupted", e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new FetcherUnavailableException("cannot start the browser: the fetcher is closed", e);
         }
         proxy.refuseLocalPort(c.devtoolsPort());
         chromium = c;
@@ -308,6 +378,11 @@ public final class BrowserPageFetcher implements PageFetcher {
                 .exceptionally(t -> null);
     }
 
+    private static String brief(RuntimeException e) {
+        String full = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ").strip();
+        return full.length() > 300 ? full.substring(0, 300) : full;
+    }
+
     private static FetchException failure(PlaywrightException e) {
         String full = e.getMessage() == null ? "browser failure" : e.getMessage().replaceAll("\\s+", " ").strip();
         String message = full.length() > 300 ? full.substring(0, 300) : full;
@@ -326,10 +401,6 @@ public final class BrowserPageFetcher implements PageFetcher {
         }
         String mime = contentType.toLowerCase(Locale.ROOT);
         return mime.startsWith("text/html") || mime.startsWith("application/xhtml+xml");
-    }
-
-    private static Duration remaining(long deadline, FetchRequest request) {
-        return Duration.ofMillis((long) millisLeft(deadline, request));
     }
 
     private static double millisLeft(long deadline, FetchRequest request) {

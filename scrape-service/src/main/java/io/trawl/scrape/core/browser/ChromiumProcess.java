@@ -15,6 +15,12 @@ import java.util.stream.Stream;
  * ({@code --host-resolver-rules}), no QUIC or non-proxied WebRTC UDP, no background traffic, a fresh profile
  * directory, and a V8 heap cap per renderer so a page that allocates without end crashes its own tab, not the
  * worker. Playwright then attaches over the DevTools protocol on loopback.
+ * <p>
+ * Chromium dies with the JVM that started it, also on {@code kill -9} (no shutdown hook runs then): it is started
+ * through util-linux's {@code setpriv --pdeathsig KILL}, so the kernel kills it when its parent goes (its own child
+ * processes follow their browser). Without that a killed worker left its Chromium running, reparented to init,
+ * with its profile in the temp directory, for good. The parent-death signal follows the <em>thread</em> that
+ * started the process: {@link BrowserPageFetcher} launches from one thread that lives as long as it does.
  */
 final class ChromiumProcess {
 
@@ -22,6 +28,9 @@ final class ChromiumProcess {
     private final Path profile;
     private final int devtoolsPort;
     private final String browserPath;
+
+    /** util-linux's setpriv (Debian: package util-linux, always installed), for the parent-death signal. */
+    static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private ChromiumProcess(Process process, Path profile, int devtoolsPort, String browserPath) {
         this.process = process;
@@ -32,7 +41,11 @@ final class ChromiumProcess {
 
     static ChromiumProcess launch(BrowserOptions options, int proxyPort) throws IOException {
         Path profile = Files.createTempDirectory("trawl-chromium-");
-        List<String> command = new ArrayList<>(List.of(options.executablePath(),
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETPRIV)) {
+            command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+        }
+        command.addAll(List.of(options.executablePath(),
                 "--headless",
                 "--disable-gpu",
                 "--disable-quic",
@@ -85,6 +98,11 @@ final class ChromiumProcess {
         }
         process.destroyForcibly();
         throw new IOException("chromium did not open its DevTools port within " + options.launchTimeout());
+    }
+
+    /** The browser's process id (setpriv and Debian's chromium script exec, so it is Chromium's own). */
+    long pid() {
+        return process.pid();
     }
 
     /** The DevTools endpoint Playwright attaches to. */
