@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * through util-linux's {@code setpriv --pdeathsig KILL}, so the kernel kills it when its parent goes (its own child
  * processes follow their browser). Without that a killed worker left its Chromium running, reparented to init,
  * with its profile in the temp directory, for good. The parent-death signal follows the <em>thread</em> that
- * started the process: {@link BrowserPageFetcher} launches from one thread that lives as long as it does.
+ * started the process: {@link BrowserPageFetcher} launches from one thread that lives as long as it does. A
+ * profile is named after its JVM's pid, and a launch deletes the profiles of JVMs that are gone.
  */
 final class ChromiumProcess {
 
@@ -32,6 +33,9 @@ final class ChromiumProcess {
     /** util-linux's setpriv (Debian: package util-linux, always installed), for the parent-death signal. */
     static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
+    /** Profile directories are {@code trawl-chromium-<pid of the JVM>-<random>} in the temp directory. */
+    static final String PROFILE_PREFIX = "trawl-chromium-";
+
     private ChromiumProcess(Process process, Path profile, int devtoolsPort, String browserPath) {
         this.process = process;
         this.profile = profile;
@@ -40,7 +44,8 @@ final class ChromiumProcess {
     }
 
     static ChromiumProcess launch(BrowserOptions options, int proxyPort) throws IOException {
-        Path profile = Files.createTempDirectory("trawl-chromium-");
+        removeStaleProfiles(Path.of(System.getProperty("java.io.tmpdir")));
+        Path profile = Files.createTempDirectory(PROFILE_PREFIX + ProcessHandle.current().pid() + "-");
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETPRIV)) {
             command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
@@ -158,7 +163,33 @@ final class ChromiumProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (Stream<Path> files = Files.walk(profile)) {
+        delete(profile);
+    }
+
+    /**
+     * Deletes the profiles in {@code tmp} whose JVM is gone (a worker killed with -9 cannot delete its own); a
+     * profile of a live process, or one without a pid in its name, stays.
+     */
+    static void removeStaleProfiles(Path tmp) {
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            for (Path dir : dirs.toList()) {
+                String name = dir.getFileName().toString();
+                if (!name.startsWith(PROFILE_PREFIX)) {
+                    continue;
+                }
+                String[] parts = name.substring(PROFILE_PREFIX.length()).split("-", 2);
+                if (parts.length == 2 && parts[0].matches("\\d{1,10}")
+                        && ProcessHandle.of(Long.parseLong(parts[0])).isEmpty()) {
+                    delete(dir);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: a profile left behind costs disk only
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp directory left behind

@@ -139,6 +139,23 @@ class BrowserSetupTest {
         }
     }
 
+    @Test
+    void aLaunchDeletesTheProfilesOfJvmsThatAreGone() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path stale = Files.createDirectories(dir.resolve(ChromiumProcess.PROFILE_PREFIX + gone.pid() + "-123"));
+        Files.writeString(stale.resolve("chromium.log"), "left behind by a kill -9");
+        Path live = Files.createDirectories(dir.resolve(ChromiumProcess.PROFILE_PREFIX + ProcessHandle.current().pid()
+                + "-456"));
+        Path unnamed = Files.createDirectories(dir.resolve(ChromiumProcess.PROFILE_PREFIX + "789"));
+
+        ChromiumProcess.removeStaleProfiles(dir);
+
+        assertThat(stale).doesNotExist();
+        assertThat(live).exists();
+        assertThat(unnamed).exists();
+    }
+
     /** The child JVM: launches Chromium as the fetcher does, prints its pid and waits to be killed. */
     public static final class LaunchAndWait {
         public static void main(String[] args) throws Exception {
