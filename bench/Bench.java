@@ -38,11 +38,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * medians and the ratio; the box's busy share and each service's CPU per page come with every Trawl run.
  * {@code --jfr DIR} records a JFR profile of every service into DIR.
  * {@code --jobs N} (1–10) runs the measured crawl as N jobs on N hosts (127.0.0.2 …) at once, pages/N each, and
- * reports their total pages/s. {@code --pod-memory} (768m, the chart's memory limit; 0 for none) sizes every
+ * reports their total pages/s; {@code --vs-jobs N} alternates one job on one host with N jobs on N hosts (the same
+ * pages in all), {@code --runs} (3) times each, and prints both medians and their ratio. {@code --pod-memory} (768m, the chart's memory limit; 0 for none) sizes every
  * service JVM's heap as in its pod ({@code -XX:MaxRAM}, and {@code --heap-percent} 40, the images'
  * {@code JAVA_MAX_MEM_RATIO}).
  * Options: --pages 5000 --warmup 2000 --concurrency 8 --requests 400 --scrapers 1 --per-host 0 (16 per scraper;
- * 64 with --vs-crawlee) --jobs 1 --pod-memory 768m --heap-percent 40 --vs-crawlee 0 --crawlee-concurrency 50
+ * 64 with --vs-crawlee) --jobs 1 --vs-jobs 0 --runs 1 --pod-memory 768m --heap-percent 40 --vs-crawlee 0
+ * --crawlee-concurrency 50
  * --crawlee-modules bench/.crawlee/node_modules --jfr "" --root .
  */
 public class Bench {
@@ -53,6 +55,8 @@ public class Bench {
         opt.putAll(Map.of("--per-host", "0", "--vs-crawlee", "0", "--crawlee-concurrency", "50",
                 "--crawlee-modules", "bench/.crawlee/node_modules", "--jfr", "", "--jobs", "1", "--pod-memory", "768m"));
         opt.put("--heap-percent", "40");
+        opt.put("--vs-jobs", "0");
+        opt.put("--runs", "1");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opt.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i] + "; options: " + opt);
@@ -69,9 +73,14 @@ public class Bench {
         int vsCrawlee = Integer.parseInt(opt.get("--vs-crawlee"));
         int perHostOpt = Integer.parseInt(opt.get("--per-host"));
         int jobs = Integer.parseInt(opt.get("--jobs"));
-        if (jobs < 1 || jobs > 10 || (jobs > 1 && vsCrawlee > 0)) {
-            System.err.println("--jobs takes 1 to 10, and 1 with --vs-crawlee");
+        int vsJobs = Integer.parseInt(opt.get("--vs-jobs"));
+        if (jobs < 1 || jobs > 10 || vsJobs < 0 || vsJobs > 10 || (jobs > 1 && (vsCrawlee > 0 || vsJobs > 0))) {
+            System.err.println("--jobs and --vs-jobs take 1 to 10; --jobs is 1 with --vs-crawlee or --vs-jobs");
             System.exit(2);
+        }
+        int runs = vsCrawlee > 0 ? vsCrawlee : Integer.parseInt(opt.get("--runs"));
+        if (vsJobs > 0 && runs == 1) {
+            runs = 3;
         }
         List<String> jvm = new ArrayList<>();
         if (!opt.get("--pod-memory").isEmpty() && !opt.get("--pod-memory").equals("0")) {
@@ -97,7 +106,7 @@ public class Bench {
         try (FixtureServer site = FixtureServer.start("127.0.0.2", 64);
                 TrawlSystem system = TrawlSystem.start(options)) {
             hosts.add(site);
-            for (int h = 1; h < jobs; h++) {
+            for (int h = 1; h < Math.max(jobs, vsJobs); h++) {
                 hosts.add(FixtureServer.start("127.0.0." + (2 + h), 64));
             }
             Runtime.getRuntime().addShutdownHook(new Thread(system::close));
@@ -118,14 +127,26 @@ public class Bench {
             }
             say("measured crawl: %d job(s) on %d host(s), %d pages (%d items expected) each, perHostConcurrency %d, "
                     + "perHostDelayMs 0", jobs, jobs, measured.pageCount(), measured.businessCount(), perHost);
+            List<DirectorySite> spread = new ArrayList<>();
+            for (int h = 0; h < vsJobs; h++) {
+                spread.add(DirectorySite.ofAbout("spread", pages / vsJobs).mount(hosts.get(h)));
+            }
+            if (vsJobs > 0) {
+                say("alternating with: %d jobs on %d hosts at once, %d pages each", vsJobs, vsJobs,
+                        spread.get(0).pageCount());
+            }
             List<Result> trawlRuns = new ArrayList<>();
+            List<Result> spreadRuns = new ArrayList<>();
             List<Double> crawleeRuns = new ArrayList<>();
-            for (int run = 0; run < Math.max(1, vsCrawlee); run++) {
+            for (int run = 0; run < runs; run++) {
                 if (vsCrawlee > 0) {
                     crawleeRuns.add(crawlee(root.resolve(opt.get("--crawlee-modules")), root, measured.seed(site),
                             Integer.parseInt(opt.get("--crawlee-concurrency")), measured));
                 }
                 trawlRuns.add(crawl(api, hosts, sites, perHost, key, system));
+                if (vsJobs > 0) {
+                    spreadRuns.add(crawl(api, hosts, spread, perHost, key, system));
+                }
             }
             List<Result> byRate = new ArrayList<>(trawlRuns);
             byRate.sort(java.util.Comparator.comparingDouble(r -> r.pages / r.seconds));
@@ -190,6 +211,17 @@ public class Bench {
                 System.out.printf("  Trawl           perHostConcurrency %d, perHostDelayMs 0, robots off: %s pages/s, "
                         + "median %.1f%n", perHost, fmt(trawlRuns.stream().map(r -> r.pages / r.seconds).toList()), tm);
                 System.out.printf("  ratio           Trawl / Crawlee = %.2f×%n", tm / cm);
+            }
+            if (vsJobs > 0) {
+                List<Double> one = trawlRuns.stream().map(r -> r.pages / r.seconds).toList();
+                List<Double> many = spreadRuns.stream().map(r -> r.pages / r.seconds).toList();
+                double om = one.stream().sorted().toList().get(one.size() / 2);
+                double mm = many.stream().sorted().toList().get(many.size() / 2);
+                System.out.printf("vs %d jobs      %d alternating runs each (in run order below), the same pages in all%n",
+                        vsJobs, runs);
+                System.out.printf("  1 job, 1 host     %s pages/s, median %.1f%n", fmt(one), om);
+                System.out.printf("  %d jobs, %d hosts  %s pages/s in total, median %.1f%n", vsJobs, vsJobs, fmt(many), mm);
+                System.out.printf("  ratio           %d jobs / 1 job = %.2f×%n", vsJobs, mm / om);
             }
             StringBuilder mem = new StringBuilder();
             rss.forEach((name, kb) -> mem.append(String.format("%s %d MB, ", name, kb / 1024)));

@@ -1,6 +1,9 @@
 package io.trawl.support;
 
+import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.quarkus.logging.Log;
+import java.io.IOException;
 
 /** Plain amqp-client connections from the shared {@code trawl.rabbitmq.*} settings (the same broker everywhere). */
 public final class BrokerConnections {
@@ -17,5 +20,17 @@ public final class BrokerConnections {
         factory.setPassword(settings.password());
         factory.setVirtualHost(settings.vhost());
         return factory;
+    }
+
+    /** Closes {@code connection} (null: nothing), waiting up to 2 s; a failure is only logged ({@code what} names it). */
+    public static void closeQuietly(Connection connection, String what) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close(2_000);
+        } catch (IOException | RuntimeException e) {
+            Log.debugf("closing the RabbitMQ %s connection: %s", what, e.getMessage());
+        }
     }
 }

@@ -81,15 +81,7 @@ public class RabbitPublisher {
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
-        io.execute(() -> {
-            try {
-                if (connection != null) {
-                    connection.close(2_000);
-                }
-            } catch (IOException | RuntimeException e) {
-                Log.debugf("closing RabbitMQ connection: %s", e.getMessage());
-            }
-        });
+        io.execute(() -> BrokerConnections.closeQuietly(connection, "publishing"));
         io.shutdown();
     }
 

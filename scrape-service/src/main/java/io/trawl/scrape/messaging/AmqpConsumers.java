@@ -11,6 +11,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.trawl.common.message.TopologyDeclarer;
 import io.trawl.scrape.config.ScrapeConfig;
+import io.trawl.support.BrokerConnections;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -150,16 +151,7 @@ public class AmqpConsumers {
             return;
         }
         stopping = true;
-        io.execute(() -> {
-            Connection conn = connection;
-            if (conn != null) {
-                try {
-                    conn.close(2_000);
-                } catch (IOException | RuntimeException e) {
-                    Log.debugf("closing RabbitMQ consumer connection: %s", e.getMessage());
-                }
-            }
-        });
+        io.execute(() -> BrokerConnections.closeQuietly(connection, "consumer"));
         io.shutdown();
         try {
             io.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS);

@@ -70,16 +70,7 @@ public class EventPublisher implements EventSink {
 
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
-        io.execute(() -> {
-            Connection conn = connection;
-            if (conn != null) {
-                try {
-                    conn.close(2_000);
-                } catch (IOException | RuntimeException e) {
-                    Log.debugf("closing the RabbitMQ events connection: %s", e.getMessage());
-                }
-            }
-        });
+        io.execute(() -> BrokerConnections.closeQuietly(connection, "events"));
         io.shutdown();
     }
 
