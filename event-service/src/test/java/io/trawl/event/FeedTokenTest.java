@@ -118,7 +118,7 @@ class FeedTokenTest {
             assertThat(feed.seqsOf(job)).containsExactly(1L, 2L, 3L);
             // Another tenant's token: the subscription is refused as if the job did not exist.
             await().atMost(WAIT).until(other::closed);
-            assertThat(other.closeReason.get().getCode()).isEqualTo(4404);
+            assertThat(other.closeCode(WAIT)).isEqualTo(4404);
             assertThat(other.seqs).isEmpty();
         } finally {
             feed.close();

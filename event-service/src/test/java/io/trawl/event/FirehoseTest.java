@@ -111,7 +111,7 @@ class FirehoseTest {
         for (String query : List.of("types=task.exploded", "status=sleeping")) {
             FeedClient client = FeedClient.connect(base, "/ws/events", query, "test-key");
             await().atMost(WAIT).until(client::closed);
-            assertThat(client.closeReason.get().getCode()).as(query).isEqualTo(4400);
+            assertThat(client.closeCode(WAIT)).as(query).isEqualTo(4400);
             assertThat(client.controls("error").get(0).at("/problem/errors/0/field").asText())
                     .isEqualTo(query.substring(0, query.indexOf('=')));
         }

@@ -102,7 +102,7 @@ class JobFeedWebSocketTest {
         for (String id : List.of(UUID.randomUUID().toString(), "not-a-uuid", globexJob.toString())) {
             FeedClient client = FeedClient.connect(base, "/ws/jobs/" + id, null, "test-key");
             await().atMost(WAIT).until(client::closed);
-            assertThat(client.closeReason.get().getCode()).isEqualTo(4404);
+            assertThat(client.closeCode(WAIT)).isEqualTo(4404);
             JsonNode error = client.controls("error").get(0);
             assertThat(error.at("/problem/status").asInt()).isEqualTo(404);
             assertThat(error.at("/problem/detail").asText()).contains("no job");
@@ -117,7 +117,7 @@ class JobFeedWebSocketTest {
         for (String after : List.of("-1", "abc", "1.5", "4", "99999999999999999999")) {
             FeedClient client = FeedClient.connect(base, "/ws/jobs/" + job, "after=" + after, "test-key");
             await().atMost(WAIT).until(client::closed);
-            assertThat(client.closeReason.get().getCode()).as("after=" + after).isEqualTo(4400);
+            assertThat(client.closeCode(WAIT)).as("after=" + after).isEqualTo(4400);
             JsonNode error = client.controls("error").get(0);
             assertThat(error.at("/problem/status").asInt()).isEqualTo(400);
             assertThat(error.at("/problem/errors/0/field").asText()).isEqualTo("after");
@@ -155,7 +155,7 @@ class JobFeedWebSocketTest {
         FeedClient client = FeedClient.connect(base, "/ws/jobs/" + job, null, "test-key");
         client.connection().sendTextAndAwait("x".repeat(16 * 1024));
         await().atMost(WAIT).until(client::closed);
-        assertThat(client.closeReason.get().getCode()).isEqualTo(1009);
+        assertThat(client.closeCode(WAIT)).isEqualTo(1009);
     }
 
     @Test

@@ -92,7 +92,7 @@ class RetainedHistoryTest {
         UUID whole = purgedJob(11);
         FeedClient client = FeedClient.connect(base, "/ws/jobs/" + whole, "after=0", "test-key");
         await().atMost(WAIT).until(client::closed);
-        assertThat(client.closeReason.get().getCode()).isEqualTo(4410);
+        assertThat(client.closeCode(WAIT)).isEqualTo(4410);
         JsonNode gone = client.controls("gone").get(0);
         assertThat(gone.get("after").asLong()).isZero();
         assertThat(gone.get("earliestSeq").isNull()).isTrue();

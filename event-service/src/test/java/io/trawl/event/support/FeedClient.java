@@ -124,6 +124,15 @@ public final class FeedClient {
         return closeReason.get() != null || connection.isClosed();
     }
 
+    /**
+     * The close code the server sent. {@link #closed()} can turn true (the connection is closed) a moment before the
+     * close callback has recorded the reason, so this waits for the reason itself.
+     */
+    public int closeCode(java.time.Duration within) {
+        org.awaitility.Awaitility.await().atMost(within).until(() -> closeReason.get() != null);
+        return closeReason.get().getCode();
+    }
+
     public void close() {
         if (connection != null && connection.isOpen()) {
             connection.closeAndAwait();
