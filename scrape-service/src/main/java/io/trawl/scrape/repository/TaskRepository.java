@@ -48,14 +48,12 @@ public class TaskRepository {
     private static final String FAIL = "UPDATE trawl.tasks SET state = 'failed', last_error = $3, http_status = $4, "
             + "finished_at = now(), lease_token = NULL, lease_expires_at = NULL" + GUARD;
 
+    // hand a claimed task back, its attempt not counted: pending after $3 ms (0: now); $4, when given, is the reason
+    // kept as last_error (a worker-side fault), otherwise the last error stays
     private static final String REQUEUE = "UPDATE trawl.tasks SET state = 'pending', attempt = GREATEST(attempt - 1, 0), "
-            + "next_attempt_at = now(), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, "
-            + "queued_at = NULL, started_at = NULL" + GUARD;
-
-    // a task this worker could not try (its browser did not start): like REQUEUE, after a delay, with the reason
-    private static final String HAND_BACK = "UPDATE trawl.tasks SET state = 'pending', attempt = GREATEST(attempt - 1, 0), "
-            + "next_attempt_at = now() + $3::bigint * interval '1 millisecond', last_error = $4, lease_owner = NULL, "
-            + "lease_token = NULL, lease_expires_at = NULL, queued_at = NULL, started_at = NULL" + GUARD;
+            + "next_attempt_at = now() + $3::bigint * interval '1 millisecond', last_error = COALESCE($4, last_error), "
+            + "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, queued_at = NULL, started_at = NULL"
+            + GUARD;
 
     private static final String INSERT_ITEMS = "INSERT INTO trawl.items (job_id, task_id, url, ordinal, data) "
             + "SELECT $1, $2, $3, (x.n - 1)::int, x.data::jsonb "
@@ -161,15 +159,12 @@ public class TaskRepository {
                 .onItem().transform(rows -> rows.rowCount() == 1);
     }
 
-    /** Hands a claimed task back (pause, shutdown): pending now, and this attempt is not counted. */
-    public Uni<Boolean> requeue(SqlConnection tx, ClaimedTask task) {
-        return tx.preparedQuery(REQUEUE).execute(Tuple.of(task.id(), task.leaseToken()))
-                .onItem().transform(rows -> rows.rowCount() == 1);
-    }
-
-    /** Hands back a claimed task that was not tried: pending after {@code delayMs}, this attempt not counted. */
-    public Uni<Boolean> handBack(SqlConnection tx, ClaimedTask task, long delayMs, String error) {
-        return tx.preparedQuery(HAND_BACK).execute(Tuple.of(task.id(), task.leaseToken(), delayMs, error))
+    /**
+     * Hands a claimed task back, this attempt not counted: pending after {@code delayMs} (0: at once), with
+     * {@code error} as its last error when not null (pause and shutdown keep the last error).
+     */
+    public Uni<Boolean> requeue(SqlConnection tx, ClaimedTask task, long delayMs, String error) {
+        return tx.preparedQuery(REQUEUE).execute(Tuple.of(task.id(), task.leaseToken(), delayMs, error))
                 .onItem().transform(rows -> rows.rowCount() == 1);
     }
 

@@ -297,23 +297,23 @@ public class TaskLedger {
         }));
     }
 
-    /** Hands a claimed task back (pause, shutdown): pending, attempt refunded, task.cancelled requeued. */
+    /** Hands a claimed task back (pause, shutdown): pending now, attempt refunded, task.cancelled requeued. */
     public Uni<List<EventEnvelope>> requeue(ClaimedTask task, CancelReason reason) {
-        return pool.withTransaction(tx -> tasks.lockJob(tx, task.jobId())
-                .chain(() -> tasks.requeue(tx, task))
-                .chain(ours -> !ours ? Uni.createFrom().item(List.<EventEnvelope>of())
-                        : EventLog.append(tx, task.jobId(),
-                                Events.taskCancelled(task.id(), task.url(), reason.wire(), true))));
+        return requeue(task, reason, 0, null);
     }
 
     /**
      * Hands back a task this worker could not try ({@code reason} says why, {@code error} goes to last_error):
-     * pending after a backoff delay, attempt refunded, task.cancelled requeued.
+     * pending after a backoff delay (this worker may take it again), attempt refunded, task.cancelled requeued.
      */
     public Uni<List<EventEnvelope>> handBack(ClaimedTask task, CancelReason reason, String error) {
         long delayMs = backoff.delay(Math.max(1, task.attempt()), ThreadLocalRandom.current()).toMillis();
+        return requeue(task, reason, delayMs, error);
+    }
+
+    private Uni<List<EventEnvelope>> requeue(ClaimedTask task, CancelReason reason, long delayMs, String error) {
         return pool.withTransaction(tx -> tasks.lockJob(tx, task.jobId())
-                .chain(() -> tasks.handBack(tx, task, delayMs, error))
+                .chain(() -> tasks.requeue(tx, task, delayMs, error))
                 .chain(ours -> !ours ? Uni.createFrom().item(List.<EventEnvelope>of())
                         : EventLog.append(tx, task.jobId(),
                                 Events.taskCancelled(task.id(), task.url(), reason.wire(), true))));
