@@ -21,10 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TestDispatcher {
 
+    /**
+     * Locks the running managed jobs first, as job-service's dispatcher does: a pause or kill that commits while
+     * this round runs then waits for it, or is seen by it. Without the lock a round whose snapshot predates a
+     * pause would mark pending tasks of the now paused job queued, after the pause's own queued → pending.
+     */
+    private static final String LOCK_RUNNING_JOBS = "SELECT id FROM trawl.jobs WHERE id = ANY(?) "
+            + "AND status = 'running' ORDER BY id FOR SHARE";
+
     private static final String QUEUE = "UPDATE trawl.tasks t SET state = 'queued', queued_at = now(), "
             + "dispatch_token = nextval('trawl.dispatch_tokens') "
-            + "WHERE t.id IN (SELECT c.id FROM trawl.tasks c JOIN trawl.jobs j ON j.id = c.job_id "
-            + "  WHERE c.job_id = ANY(?) AND c.state = 'pending' AND c.next_attempt_at <= now() AND j.status = 'running' "
+            + "WHERE t.id IN (SELECT c.id FROM trawl.tasks c "
+            + "  WHERE c.job_id = ANY(?) AND c.state = 'pending' AND c.next_attempt_at <= now() "
             + "  ORDER BY c.id LIMIT 200 FOR UPDATE OF c SKIP LOCKED) "
             + "RETURNING t.id, t.job_id, t.url, t.depth, t.attempt, t.dispatch_token";
 
@@ -122,14 +130,29 @@ final class TestDispatcher {
 
     private List<TaskMessage> queueDue() {
         List<TaskMessage> due = new ArrayList<>();
-        try (var db = TestInfra.db(); PreparedStatement st = db.prepareStatement(QUEUE)) {
-            st.setArray(1, db.createArrayOf("uuid", managed.toArray()));
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    due.add(new TaskMessage(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getInt(4),
-                            rs.getInt(5), rs.getLong(6)));
+        try (var db = TestInfra.db()) {
+            db.setAutoCommit(false);
+            List<UUID> running = new ArrayList<>();
+            try (PreparedStatement lock = db.prepareStatement(LOCK_RUNNING_JOBS)) {
+                lock.setArray(1, db.createArrayOf("uuid", managed.toArray()));
+                try (ResultSet rs = lock.executeQuery()) {
+                    while (rs.next()) {
+                        running.add((UUID) rs.getObject(1));
+                    }
                 }
             }
+            if (!running.isEmpty()) {
+                try (PreparedStatement st = db.prepareStatement(QUEUE)) {
+                    st.setArray(1, db.createArrayOf("uuid", running.toArray()));
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            due.add(new TaskMessage(rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3),
+                                    rs.getInt(4), rs.getInt(5), rs.getLong(6)));
+                        }
+                    }
+                }
+            }
+            db.commit();
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
