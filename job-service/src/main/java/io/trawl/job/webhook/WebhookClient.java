@@ -5,6 +5,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.trawl.guard.AddressGuard;
 import io.trawl.guard.BlockedAddressException;
+import io.trawl.support.ServerContexts;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -42,14 +43,14 @@ public class WebhookClient {
         }
     }
 
-    private final Vertx vertx;
+    private final ServerContexts contexts;
     private final HttpClient client;
     private final AddressGuard guard;
     private final Duration timeout;
     private final int maxResponseBytes;
 
     public WebhookClient(Vertx vertx, AddressGuard guard, Duration timeout, int maxResponseBytes) {
-        this.vertx = vertx;
+        this.contexts = ServerContexts.of(vertx);
         this.guard = guard;
         this.timeout = timeout;
         this.maxResponseBytes = maxResponseBytes;
@@ -119,7 +120,8 @@ public class WebhookClient {
                 req.reset(); // timed out or cancelled: drop the connection
             }
         });
-        vertx.getOrCreateContext().runOnContext(v -> client.request(ro)
+        // from the receiver's own context, so the resets below cannot close a connection another delivery was lent
+        contexts.forServer(address, port).runOnContext(v -> client.request(ro)
                 .compose(req -> {
                     current.set(req);
                     return req.send(Buffer.buffer(body));

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.trawl.common.url.CanonicalUrl;
 import io.trawl.guard.AddressGuard;
 import io.trawl.guard.BlockedAddressException;
+import io.trawl.support.ServerContexts;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -46,6 +47,8 @@ import org.jsoup.internal.StringUtil;
  * <li>Bodies of error statuses (4xx/5xx) are not read.</li>
  * </ul>
  * Cancelling the returned Uni (e.g. a paused job) resets the connection.
+ * Every request to one server address is issued from that server's event-loop context ({@link ServerContexts}),
+ * so the resets above never close a pooled connection another fetch has just been lent.
  */
 public final class HttpPageFetcher implements PageFetcher {
 
@@ -57,6 +60,7 @@ public final class HttpPageFetcher implements PageFetcher {
     private final AddressGuard guard;
     private final Executor blocking;
     private final Clock clock;
+    private final ServerContexts contexts;
 
     public HttpPageFetcher(Vertx vertx, FetcherOptions options, AddressGuard guard, Executor blocking, Clock clock) {
         this.vertx = vertx;
@@ -73,7 +77,9 @@ public final class HttpPageFetcher implements PageFetcher {
                         .setMaxHeaderSize(32 * 1024)
                         .setConnectTimeout((int) options.connectTimeout().toMillis()),
                 new PoolOptions().setHttp1MaxSize(options.maxPoolSizePerHost()));
+        this.contexts = ServerContexts.of(vertx);
     }
+
 
     @Override
     public Uni<FetchResponse> fetch(FetchRequest request, HopFilter filter) {
@@ -140,13 +146,14 @@ public final class HttpPageFetcher implements PageFetcher {
         if (uri.getPort() > 0 && uri.getPort() != (https ? 443 : 80)) {
             ro.putHeader("Host", hostHeader(uri) + ":" + port);
         }
-        return Uni.createFrom().<RawHop>emitter(em -> send(ro, uri, request, em))
+        Context context = contexts.forServer(address, port);
+        return Uni.createFrom().<RawHop>emitter(em -> send(context, ro, uri, request, em))
                 .chain(raw -> raw.redirect() != null
                         ? Uni.createFrom().item(new HopResult(null, raw.redirect()))
                         : decode(raw, request, redirects, started).onItem().transform(r -> new HopResult(r, null)));
     }
 
-    private void send(RequestOptions ro, URI uri, FetchRequest request, UniEmitter<? super RawHop> em) {
+    private void send(Context context, RequestOptions ro, URI uri, FetchRequest request, UniEmitter<? super RawHop> em) {
         AtomicReference<HttpClientRequest> current = new AtomicReference<>();
         AtomicBoolean finished = new AtomicBoolean();
         em.onTermination(() -> {
@@ -155,9 +162,8 @@ public final class HttpPageFetcher implements PageFetcher {
                 req.reset(); // cancelled or timed out: drop the connection
             }
         });
-        // Issue the request from an event-loop context and stay on it: the response future's callback then
-        // runs on the thread that delivers the body, so the handlers are in place before the first chunk.
-        Context context = vertx.getOrCreateContext();
+        // Issue the request from the server's event-loop context and stay on it: the response future's callback
+        // then runs on the thread that delivers the body, so the handlers are in place before the first chunk.
         context.runOnContext(v -> client.request(ro)
                 .compose(req -> {
                     current.set(req);
