@@ -26,11 +26,23 @@ public class JobRepository {
             int perHostConcurrency, int perHostDelayMs, String idempotencyKey, UUID scheduleId, Instant fireTime) {
     }
 
-    private static final String INSERT = "INSERT INTO trawl.jobs (id, tenant, name, spec, request_hash, priority, "
-            + "per_host_concurrency, per_host_delay_ms, idempotency_key, schedule_id, fire_time, dispatch_pass) "
-            + "VALUES ($1, $2, $3, $4::text::json, $5, $6, $7, $8, $9, $10, $11, "
-            + "COALESCE((SELECT min(dispatch_pass) FROM trawl.jobs WHERE status IN ('pending', 'running')), 0)) "
-            + "ON CONFLICT DO NOTHING RETURNING " + JobRecord.COLUMNS;
+    // A new job starts at the lowest pass of the active jobs (docs/architecture.md, "fairness").
+    private static final String INSERT = "WITH job AS (INSERT INTO trawl.jobs (id, tenant, name, spec, request_hash, "
+            + "priority, per_host_concurrency, per_host_delay_ms, idempotency_key, schedule_id, fire_time) "
+            + "VALUES ($1, $2, $3, $4::text::json, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING *), "
+            + "pass AS (INSERT INTO trawl.job_pass (job_id, pass) SELECT job.id, " + ActivePasses.LOWEST + " FROM job) "
+            + "SELECT " + JobRecord.COLUMNS + " FROM job";
+
+    // A resumed job catches up with the active jobs' lowest pass: it does not jump the queue for its pause.
+    private static final String CATCH_UP_PASS = "INSERT INTO trawl.job_pass (job_id, pass) VALUES ($1, "
+            + ActivePasses.LOWEST + ") ON CONFLICT (job_id) DO UPDATE SET pass = GREATEST(trawl.job_pass.pass, "
+            + "EXCLUDED.pass)";
+
+    /** SQL for the lowest pass of the pending and running jobs (0 when there is none). */
+    private static final class ActivePasses {
+        static final String LOWEST = "COALESCE((SELECT min(p.pass) FROM trawl.job_pass p JOIN trawl.jobs a "
+                + "ON a.id = p.job_id WHERE a.status IN ('pending', 'running')), 0)";
+    }
 
     private final Pool pool;
 
@@ -97,16 +109,17 @@ public class JobRepository {
     public Uni<JobRecord> updateStatus(SqlConnection tx, UUID id, JobStatus status) {
         String timestamps = switch (status) {
             case PAUSED -> "paused_at = now()";
-            case RUNNING -> "paused_at = NULL, finished_at = NULL, started_at = COALESCE(started_at, now()), "
-                    + "dispatch_pass = GREATEST(dispatch_pass, COALESCE((SELECT min(dispatch_pass) FROM trawl.jobs "
-                    + "WHERE status IN ('pending', 'running')), 0))";
+            case RUNNING -> "paused_at = NULL, finished_at = NULL, started_at = COALESCE(started_at, now())";
             case PENDING -> "paused_at = NULL";
             case COMPLETED, FAILED, KILLED -> "finished_at = now(), paused_at = NULL";
         };
-        return tx.preparedQuery("UPDATE trawl.jobs SET status = $2, " + timestamps + " WHERE id = $1 RETURNING "
-                        + JobRecord.COLUMNS)
+        Uni<Void> pass = status == JobStatus.RUNNING
+                ? tx.preparedQuery(CATCH_UP_PASS).execute(Tuple.of(id)).replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        return pass.chain(() -> tx.preparedQuery("UPDATE trawl.jobs SET status = $2, " + timestamps
+                        + " WHERE id = $1 RETURNING " + JobRecord.COLUMNS)
                 .execute(Tuple.of(id, status.wire()))
-                .onItem().transform(rows -> JobRecord.from(rows.iterator().next()));
+                .onItem().transform(rows -> JobRecord.from(rows.iterator().next())));
     }
 
     /** Takes back {@code n} failed tasks of the counters (they are being retried). */

@@ -22,7 +22,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class TaskRepository {
 
-    private static final String LOCK_JOB = "SELECT status FROM trawl.jobs WHERE id = $1 FOR UPDATE";
+    /**
+     * FOR NO KEY UPDATE: waits for pause, kill and job-service's other writers (FOR UPDATE) and for the other
+     * workers' outcomes of the job, but not for a dispatch round (FOR KEY SHARE), which holds its lock over the
+     * broker's publisher confirms.
+     */
+    private static final String LOCK_JOB = "SELECT status FROM trawl.jobs WHERE id = $1 FOR NO KEY UPDATE";
+
+    /**
+     * Before a claim: the broker confirms a task message before the dispatch round commits, so a worker can get
+     * it while the task still reads pending, the round's update uncommitted. The job lock no longer waits for the
+     * round (see LOCK_JOB); this row lock does, and the claim's statement after it sees the committed state:
+     * queued, or pending after a rollback (the message is dropped; it will be sent again).
+     */
+    private static final String LOCK_TASKS = "SELECT id FROM trawl.tasks WHERE id = ANY($1) ORDER BY id FOR UPDATE";
 
     private static final String CLAIM = "UPDATE trawl.tasks SET state = 'running', attempt = attempt + 1, "
             + "lease_owner = $3, lease_token = $4, lease_expires_at = now() + $5::bigint * interval '1 millisecond', "
@@ -86,7 +99,8 @@ public class TaskRepository {
     private static final String SPEC = "SELECT spec::text FROM trawl.jobs WHERE id = $1";
 
     // Batch forms (group commit): one statement for many tasks, the same guards as the single ones.
-    private static final String LOCK_JOBS = "SELECT id, status FROM trawl.jobs WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+    private static final String LOCK_JOBS = "SELECT id, status FROM trawl.jobs WHERE id = ANY($1) ORDER BY id "
+            + "FOR NO KEY UPDATE";
 
     private static final String CLAIM_ALL = "UPDATE trawl.tasks t SET state = 'running', attempt = t.attempt + 1, "
             + "lease_owner = $4, lease_token = x.token, "
@@ -128,11 +142,15 @@ public class TaskRepository {
      */
     public Uni<Optional<ClaimedTask>> claim(SqlConnection tx, long taskId, UUID jobId, String owner, UUID token,
             long leaseMs, Long dispatchToken) {
-        return tx.preparedQuery(CLAIM).execute(Tuple.from(new Object[] {taskId, jobId, owner, token, leaseMs,
-                        dispatchToken}))
+        return lockTasks(tx, List.of(taskId)).chain(() -> tx.preparedQuery(CLAIM).execute(Tuple.from(new Object[] {
+                        taskId, jobId, owner, token, leaseMs, dispatchToken})))
                 .onItem().transform(rows -> first(rows).map(r -> new ClaimedTask(taskId, jobId, r.getString("url"),
                         r.getString("host"), r.getInteger("depth"), r.getInteger("attempt"),
                         r.getInteger("max_attempts"), token, instant(r.getOffsetDateTime("queued_at")))));
+    }
+
+    private static Uni<Void> lockTasks(SqlConnection tx, List<Long> taskIds) {
+        return tx.preparedQuery(LOCK_TASKS).execute(Tuple.of((Object) taskIds.toArray(Long[]::new))).replaceWithVoid();
     }
 
     /** Extends the lease; the job's status, or empty when the lease is gone (task reaped or cancelled). */
@@ -252,8 +270,9 @@ public class TaskRepository {
         for (int i = 0; i < taskIds.size(); i++) {
             jobOf.put(taskIds.get(i), jobIds.get(i));
         }
-        return tx.preparedQuery(CLAIM_ALL).execute(Tuple.of(taskIds.toArray(Long[]::new), jobIds.toArray(UUID[]::new),
-                        tokens.toArray(UUID[]::new), owner, leaseMs, dispatchTokens.toArray(Long[]::new)))
+        return lockTasks(tx, taskIds).chain(() -> tx.preparedQuery(CLAIM_ALL).execute(Tuple.of(
+                        taskIds.toArray(Long[]::new), jobIds.toArray(UUID[]::new), tokens.toArray(UUID[]::new), owner,
+                        leaseMs, dispatchTokens.toArray(Long[]::new))))
                 .onItem().transform(rows -> {
                     java.util.Map<Long, BatchClaim> claimed = new java.util.HashMap<>();
                     for (Row r : rows) {

@@ -27,7 +27,7 @@ final class TestDispatcher {
      * pause would mark pending tasks of the now paused job queued, after the pause's own queued → pending.
      */
     private static final String LOCK_RUNNING_JOBS = "SELECT id FROM trawl.jobs WHERE id = ANY(?) "
-            + "AND status = 'running' ORDER BY id FOR SHARE";
+            + "AND status = 'running' ORDER BY id FOR KEY SHARE";
 
     private static final String QUEUE = "UPDATE trawl.tasks t SET state = 'queued', queued_at = now(), "
             + "dispatch_token = nextval('trawl.dispatch_tokens') "

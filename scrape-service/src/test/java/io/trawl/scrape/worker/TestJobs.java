@@ -128,6 +128,11 @@ final class TestJobs {
     private static long transition(UUID jobId, String jobSql, String taskSql, String event, String data) {
         try (var db = TestInfra.db()) {
             db.setAutoCommit(false);
+            // FOR UPDATE first, as job-service's writers lock a job: it waits for a dispatch round (FOR KEY SHARE)
+            try (PreparedStatement lock = db.prepareStatement("SELECT 1 FROM trawl.jobs WHERE id = ? FOR UPDATE")) {
+                lock.setObject(1, jobId);
+                lock.executeQuery().close();
+            }
             long seq;
             try (PreparedStatement lock = db.prepareStatement(
                     "UPDATE trawl.jobs SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq")) {
