@@ -40,7 +40,9 @@ public class DispatchRepository {
             + "), due_hosts AS ("
             + "  SELECT DISTINCT p.host FROM pending_hosts p CROSS JOIN LATERAL (SELECT 1 FROM trawl.tasks t "
             + "    WHERE t.job_id = p.job_id AND t.host = p.host AND t.state = 'pending' AND t.next_attempt_at <= now() "
-            + "    LIMIT 1) due"
+            + "    ORDER BY t.id LIMIT 1) due " // id order: an index scan, never a sequential one
+            // each job's scan ends in a NULL host; probed, it would read the whole table (no row matches)
+            + "  WHERE p.host IS NOT NULL"
             + ") "
             + "SELECT h.host FROM trawl.hosts h JOIN due_hosts d ON d.host = h.host "
             + "WHERE h.next_dispatch_at <= now() AND (h.backoff_until IS NULL OR h.backoff_until <= now()) "
