@@ -8,7 +8,6 @@ import io.trawl.web.ProblemException;
 import io.trawl.web.Page;
 import io.trawl.web.PageRequest;
 import io.trawl.common.state.TaskState;
-import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.TaskRecord;
 import io.trawl.job.service.ResultService;
 import io.trawl.job.service.TaskService;
@@ -33,14 +32,14 @@ public class JobDataResource {
     private final TaskService tasks;
     private final ResultService results;
     private final CurrentTenant tenant;
-    private final TrawlConfig.Api api;
+    private final ListingPages pages;
 
     public JobDataResource(TaskService tasks, ResultService results, CurrentTenant tenant,
-            TrawlConfig config) {
+            ListingPages pages) {
         this.tasks = tasks;
         this.results = results;
         this.tenant = tenant;
-        this.api = config.api();
+        this.pages = pages;
     }
 
     @GET
@@ -49,7 +48,7 @@ public class JobDataResource {
     @Operation(summary = "The job's tasks with attempts and last errors, optionally of one state")
     public Uni<Page<TaskRecord>> tasks(@PathParam("id") UUID id, @QueryParam("state") String state,
             @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        PageRequest page = pages.of(cursor, limit);
         TaskState filter = parseState(state);
         long after = page.afterId();
         return tasks.page(tenant.id(), id, filter, after, page.limit() + 1)
@@ -62,7 +61,7 @@ public class JobDataResource {
     @Operation(summary = "The job's items, cursor-paged (Accept: application/x-ndjson or text/csv streams all)")
     public Uni<Page<ItemView>> results(@PathParam("id") UUID id, @QueryParam("cursor") String cursor,
             @QueryParam("limit") String limit) {
-        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        PageRequest page = pages.of(cursor, limit);
         long after = page.afterId();
         return results.page(tenant.id(), id, after, page.limit() + 1)
                 .map(rows -> Page.of(rows, page.limit(), ItemView::of, i -> Long.toString(i.id())));

@@ -8,7 +8,6 @@ import io.trawl.web.Page;
 import io.trawl.web.PageRequest;
 import io.trawl.job.domain.JobCommand;
 import io.trawl.common.state.JobStatus;
-import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.service.JobService;
 import io.trawl.job.service.TaskService;
@@ -40,17 +39,17 @@ public class JobResource {
     private final JobService service;
     private final TaskService tasks;
     private final CurrentTenant tenant;
-    private final TrawlConfig.Api api;
+    private final ListingPages pages;
     private final Clock clock;
     private final JobSearchService search;
 
     public JobResource(JobService service, TaskService tasks, CurrentTenant tenant,
-            TrawlConfig config, Clock clock, JobSearchService search) {
+            ListingPages pages, Clock clock, JobSearchService search) {
         this.search = search;
         this.service = service;
         this.tasks = tasks;
         this.tenant = tenant;
-        this.api = config.api();
+        this.pages = pages;
         this.clock = clock;
     }
 
@@ -81,7 +80,7 @@ public class JobResource {
             + "every tenant unless ?tenant= names one.")
     public Uni<Page<JobView>> list(@QueryParam("status") String status, @QueryParam("cursor") String cursor,
             @QueryParam("limit") String limit, @QueryParam("q") String q, @QueryParam("scheduleId") String scheduleId) {
-        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        PageRequest page = pages.of(cursor, limit);
         JobSearchRepository.JobFilter filter = new JobSearchRepository.JobFilter(tenant.scope(), parseStatus(status),
                 JobListFilters.nameContains(q), JobListFilters.scheduleId(scheduleId));
         CreatedAtKey after = CreatedAtCursor.after(page);

@@ -5,7 +5,6 @@ import io.trawl.web.CurrentTenant;
 import io.trawl.web.Problem;
 import io.trawl.web.Page;
 import io.trawl.web.PageRequest;
-import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.repository.ScheduleRecord;
 import io.trawl.job.repository.ScheduleRunRecord;
@@ -36,13 +35,13 @@ public class ScheduleResource {
 
     private final ScheduleService service;
     private final CurrentTenant tenant;
-    private final TrawlConfig.Api api;
+    private final ListingPages pages;
     private final Clock clock;
 
-    public ScheduleResource(ScheduleService service, CurrentTenant tenant, TrawlConfig config, Clock clock) {
+    public ScheduleResource(ScheduleService service, CurrentTenant tenant, ListingPages pages, Clock clock) {
         this.service = service;
         this.tenant = tenant;
-        this.api = config.api();
+        this.pages = pages;
         this.clock = clock;
     }
 
@@ -57,7 +56,7 @@ public class ScheduleResource {
     @GET
     @Operation(summary = "The tenant's schedules, newest first")
     public Uni<Page<ScheduleView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        PageRequest page = pages.of(cursor, limit);
         CreatedAtKey after = CreatedAtCursor.after(page);
         return service.list(tenant.id(), after, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
                 s -> view(s, false), s -> CreatedAtCursor.of(s.createdAt(), s.id())));
@@ -115,7 +114,7 @@ public class ScheduleResource {
     @Operation(summary = "What became of each due time: fired (with its job), missed, skipped (why) or queued")
     public Uni<Page<ScheduleRunRecord>> runs(@PathParam("id") UUID id, @QueryParam("cursor") String cursor,
             @QueryParam("limit") String limit) {
-        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        PageRequest page = pages.of(cursor, limit);
         Instant before;
         try {
             before = page.cursor() == null ? null : Instant.parse(page.cursor());

@@ -1,9 +1,9 @@
 package io.trawl.job.webhook;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.rest.CreatedAtCursor;
+import io.trawl.job.rest.ListingPages;
 import io.trawl.web.CurrentTenant;
 import io.trawl.web.Page;
 import io.trawl.web.PageRequest;
@@ -32,13 +32,13 @@ public class WebhookResource {
 
     private final WebhookService service;
     private final CurrentTenant tenant;
-    private final TrawlConfig.Api api;
+    private final ListingPages pages;
     private final Clock clock;
 
-    public WebhookResource(WebhookService service, CurrentTenant tenant, TrawlConfig config, Clock clock) {
+    public WebhookResource(WebhookService service, CurrentTenant tenant, ListingPages pages, Clock clock) {
         this.service = service;
         this.tenant = tenant;
-        this.api = config.api();
+        this.pages = pages;
         this.clock = clock;
     }
 
@@ -54,7 +54,7 @@ public class WebhookResource {
     @GET
     @Operation(summary = "The tenant's webhook subscriptions, newest first")
     public Uni<Page<WebhookView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        PageRequest page = pages.of(cursor, limit);
         CreatedAtKey after = CreatedAtCursor.after(page);
         Instant now = clock.instant();
         return service.list(tenant.id(), after, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
@@ -96,7 +96,7 @@ public class WebhookResource {
             + "duration, error) and the next attempt; ?status=pending|delivered|failed")
     public Uni<Page<DeliveryView>> deliveries(@PathParam("id") UUID id, @QueryParam("status") String status,
             @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-        PageRequest page = PageRequest.of(cursor, limit, api.defaultLimit(), api.maxLimit());
+        PageRequest page = pages.of(cursor, limit);
         long before = Long.MAX_VALUE;
         if (page.cursor() != null) {
             try {
