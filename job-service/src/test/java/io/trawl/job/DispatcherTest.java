@@ -138,6 +138,41 @@ class DispatcherTest {
         assertThat(db.count("SELECT count(*) FROM trawl.tasks WHERE job_id = $1 AND state = 'cancelled'", killed)).isEqualTo(5);
     }
 
+    /**
+     * Guarantee 3 against the round's job lock: a pause that is committing while a round runs must either come
+     * before the round (nothing of the job queued) or after it (its queued tasks sent back to pending). Here
+     * the pause holds the job's lock, uncommitted, while a round starts; the round must wait for it and then
+     * queue nothing of the paused job. A round that took no job lock would read the job as still running,
+     * queue its tasks and commit them behind the pause: queued tasks of a paused job.
+     */
+    @Test
+    void aRoundWaitsForAPauseInFlightAndQueuesNothingOfThePausedJob() throws Exception {
+        UUID job = create(Specs.pages("pausing", "x.example", 5, 8, 0));
+        io.vertx.mutiny.sqlclient.SqlConnection pause = db.pool().getConnection().await().atMost(Duration.ofSeconds(30));
+        try {
+            io.vertx.mutiny.sqlclient.Transaction tx = pause.begin().await().atMost(Duration.ofSeconds(30));
+            // what job-service's pause does first: the job's lock, then the status
+            pause.preparedQuery("SELECT id FROM trawl.jobs WHERE id = $1 FOR UPDATE")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(job)).await().atMost(Duration.ofSeconds(30));
+            pause.preparedQuery("UPDATE trawl.jobs SET status = 'paused', paused_at = now() WHERE id = $1")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(job)).await().atMost(Duration.ofSeconds(30));
+            Future<Integer> round = threads.submit(this::round);
+            // the premise: the round waits for the pause, at its job lock
+            String waits = "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND wait_event_type = 'Lock'";
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> round.isDone() || !db.rows(waits).isEmpty());
+            assertThat(round.isDone()).as("the round must wait for the pause in flight").isFalse();
+            assertThat(db.rows(waits)).extracting(r -> r.getString(0)).as("where the round waits")
+                    .singleElement().asString().startsWith("SELECT id FROM trawl.jobs WHERE id = ANY");
+            tx.commit().await().atMost(Duration.ofSeconds(30));
+            assertThat(round.get(30, TimeUnit.SECONDS)).isZero();
+        } finally {
+            pause.close().await().atMost(Duration.ofSeconds(30));
+        }
+        assertThat(broker.drain(Topology.TASKS_QUEUE, TaskMessage.class)).isEmpty();
+        assertThat(db.count("SELECT count(*) FROM trawl.tasks WHERE job_id = $1 AND state = 'pending'", job)).isEqualTo(5);
+    }
+
     @Test
     void aBrokerOutageDuringDispatchLosesNothing() throws Exception {
         String vhost = ConfigProvider.getConfig().getValue("trawl.rabbitmq.vhost", String.class);

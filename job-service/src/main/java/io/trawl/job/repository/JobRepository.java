@@ -26,23 +26,21 @@ public class JobRepository {
             int perHostConcurrency, int perHostDelayMs, String idempotencyKey, UUID scheduleId, Instant fireTime) {
     }
 
+    /** The lowest pass of the pending and running jobs (0 when there is none). */
+    private static final String LOWEST_ACTIVE_PASS = "COALESCE((SELECT min(p.pass) FROM trawl.job_pass p "
+            + "JOIN trawl.jobs a ON a.id = p.job_id WHERE a.status IN ('pending', 'running')), 0)";
+
     // A new job starts at the lowest pass of the active jobs (docs/architecture.md, "fairness").
     private static final String INSERT = "WITH job AS (INSERT INTO trawl.jobs (id, tenant, name, spec, request_hash, "
             + "priority, per_host_concurrency, per_host_delay_ms, idempotency_key, schedule_id, fire_time) "
             + "VALUES ($1, $2, $3, $4::text::json, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING *), "
-            + "pass AS (INSERT INTO trawl.job_pass (job_id, pass) SELECT job.id, " + ActivePasses.LOWEST + " FROM job) "
+            + "pass AS (INSERT INTO trawl.job_pass (job_id, pass) SELECT job.id, " + LOWEST_ACTIVE_PASS + " FROM job) "
             + "SELECT " + JobRecord.COLUMNS + " FROM job";
 
     // A resumed job catches up with the active jobs' lowest pass: it does not jump the queue for its pause.
     private static final String CATCH_UP_PASS = "INSERT INTO trawl.job_pass (job_id, pass) VALUES ($1, "
-            + ActivePasses.LOWEST + ") ON CONFLICT (job_id) DO UPDATE SET pass = GREATEST(trawl.job_pass.pass, "
+            + LOWEST_ACTIVE_PASS + ") ON CONFLICT (job_id) DO UPDATE SET pass = GREATEST(trawl.job_pass.pass, "
             + "EXCLUDED.pass)";
-
-    /** SQL for the lowest pass of the pending and running jobs (0 when there is none). */
-    private static final class ActivePasses {
-        static final String LOWEST = "COALESCE((SELECT min(p.pass) FROM trawl.job_pass p JOIN trawl.jobs a "
-                + "ON a.id = p.job_id WHERE a.status IN ('pending', 'running')), 0)";
-    }
 
     private final Pool pool;
 

@@ -54,7 +54,6 @@ public final class HttpPageFetcher implements PageFetcher {
 
     private static final String ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
 
-    private final Vertx vertx;
     private final HttpClient client;
     private final FetcherOptions options;
     private final AddressGuard guard;
@@ -63,7 +62,6 @@ public final class HttpPageFetcher implements PageFetcher {
     private final ServerContexts contexts;
 
     public HttpPageFetcher(Vertx vertx, FetcherOptions options, AddressGuard guard, Executor blocking, Clock clock) {
-        this.vertx = vertx;
         this.options = options;
         this.guard = guard;
         this.blocking = blocking;
@@ -79,7 +77,6 @@ public final class HttpPageFetcher implements PageFetcher {
                 new PoolOptions().setHttp1MaxSize(options.maxPoolSizePerHost()));
         this.contexts = ServerContexts.of(vertx);
     }
-
 
     @Override
     public Uni<FetchResponse> fetch(FetchRequest request, HopFilter filter) {
