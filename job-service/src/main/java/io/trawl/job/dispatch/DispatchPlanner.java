@@ -47,7 +47,10 @@ public final class DispatchPlanner {
         Map<String, Integer> delays = new LinkedHashMap<>();
         Map<UUID, Double> pass = new LinkedHashMap<>();
         for (HostSlot host : hosts) {
-            List<Candidate> queue = byHost.getOrDefault(host.host(), List.of());
+            List<Candidate> queue = byHost.get(host.host());
+            if (queue == null) {
+                continue; // locked, but its due tasks went out in another replica's round meanwhile
+            }
             queue.sort(Comparator.comparingDouble(Candidate::fairness).thenComparingLong(Candidate::taskId));
             int inFlight = host.inFlight();
             for (Candidate c : queue) {

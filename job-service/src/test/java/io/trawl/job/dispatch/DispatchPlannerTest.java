@@ -33,6 +33,14 @@ class DispatchPlannerTest {
     }
 
     @Test
+    void aLockedHostWithoutCandidatesIsPassedOver() {
+        // another replica's round took the host's due tasks between this round's host lock and its candidates
+        var plan = DispatchPlanner.plan(List.of(new HostSlot("gone", 0, 0), new HostSlot("a", 0, 0)),
+                tasks(BIG, "a", 0, 0, 10, 4, 0, 1), 100);
+        assertThat(plan.chosen()).extracting(Candidate::taskId).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
     void aFullHostGetsNothing() {
         var plan = DispatchPlanner.plan(List.of(new HostSlot("a", 4, 0)), tasks(BIG, "a", 0, 0, 10, 4, 0, 1), 100);
         assertThat(plan.chosen()).isEmpty();
