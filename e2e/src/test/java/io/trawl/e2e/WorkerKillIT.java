@@ -39,7 +39,10 @@ class WorkerKillIT {
         ServiceProcess victim = scrapers.get(1);
         String suffix = TrawlSystem.workerSuffix(victim);
 
-        crawl = Crawl.start(env, new DirectorySite("worker", 3, 10, 20), "e2e worker kill -9"); // 631 pages
+        // Slow pages: a task listed as running on the victim is still mid-fetch a few milliseconds later, at the
+        // kill (with instant pages every listed task could finish in between, leaving nothing to orphan).
+        DirectorySite site = new DirectorySite("worker", 3, 10, 20).slow(Duration.ofMillis(300)); // 631 pages
+        crawl = Crawl.start(env, site, "e2e worker kill -9");
         crawl.awaitDone(60, Duration.ofSeconds(60));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<JsonNode> running;

@@ -28,7 +28,7 @@ public record JobRecord(
         Instant finishedAt,
         Instant purgedAt,
         UUID scheduleId,
-        Instant fireTime) {
+        Instant fireTime) implements CreatedAtRow {
 
     /** The columns {@link #from(Row)} reads, for SELECT and RETURNING lists. */
     public static final String COLUMNS = "id, tenant, name, spec::text AS spec, request_hash, status, priority, "

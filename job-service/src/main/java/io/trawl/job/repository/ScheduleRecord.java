@@ -21,7 +21,7 @@ public record ScheduleRecord(
         UUID lastJobId,
         Instant queuedFireAt,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt) implements CreatedAtRow {
 
     static final String COLUMNS = "id, tenant, name, cron, timezone, template::text AS template, enabled, "
             + "(extract(epoch FROM misfire_grace) * 1000)::bigint AS grace_ms, overlap, last_fire_at, next_fire_at, "

@@ -1,7 +1,7 @@
 package io.trawl.job.rest;
 
 import io.trawl.job.repository.CreatedAtKey;
-import io.trawl.job.repository.JobRecord;
+import io.trawl.job.repository.CreatedAtRow;
 import io.trawl.web.PageRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,14 +16,9 @@ public final class CreatedAtCursor {
     private CreatedAtCursor() {
     }
 
-    /** The raw cursor text of a job row (a {@link io.trawl.web.Page} encodes it). */
-    public static String of(JobRecord last) {
-        return of(last.createdAt(), last.id());
-    }
-
-    /** The raw cursor text of a row (a {@link io.trawl.web.Page} encodes it). */
-    public static String of(Instant createdAt, UUID id) {
-        return createdAt + "|" + id;
+    /** The raw cursor text of a page's last row (a {@link io.trawl.web.Page} encodes it). */
+    public static String of(CreatedAtRow last) {
+        return last.createdAt() + "|" + last.id();
     }
 
     /** The position a page request continues after; null for the first page. */

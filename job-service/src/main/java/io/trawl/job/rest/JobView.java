@@ -2,6 +2,7 @@ package io.trawl.job.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.trawl.common.state.JobStatus;
 import io.trawl.common.state.TaskState;
 import io.trawl.job.repository.JobRecord;
@@ -20,11 +21,7 @@ public record JobView(
         Progress progress,
         Map<TaskState, Long> tasks,
         Rates rates,
-        Instant createdAt,
-        Instant startedAt,
-        Instant pausedAt,
-        Instant finishedAt,
-        Instant purgedAt,
+        @JsonUnwrapped Lifecycle lifecycle,
         UUID scheduleId,
         Instant fireTime,
         String idempotencyKey,
@@ -34,6 +31,12 @@ public record JobView(
 
     /** Counters of the job's tasks and items. */
     public record Progress(long tasksTotal, long tasksDone, long tasksFailed, long items, double percent) {
+    }
+
+    /** When the job was created, started, last paused, finished and purged (each shown once it happened). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Lifecycle(Instant createdAt, Instant startedAt, Instant pausedAt, Instant finishedAt,
+            Instant purgedAt) {
     }
 
     /** Throughput since the job started (until it finished). */
@@ -64,8 +67,9 @@ public record JobView(
         return new JobView(job.id(), job.name(), job.status(), job.priority(),
                 new Progress(counters.tasksTotal(), counters.tasksDone(), counters.tasksFailed(), counters.items(),
                         counters.percent()),
-                tasks, rates(job, now), job.createdAt(), job.startedAt(), job.pausedAt(), job.finishedAt(),
-                job.purgedAt(), job.scheduleId(), job.fireTime(), job.idempotencyKey(), job.eventSeq(),
+                tasks, rates(job, now),
+                new Lifecycle(job.createdAt(), job.startedAt(), job.pausedAt(), job.finishedAt(), job.purgedAt()),
+                job.scheduleId(), job.fireTime(), job.idempotencyKey(), job.eventSeq(),
                 withSpec ? job.spec() : null, Links.of(job.id()));
     }
 

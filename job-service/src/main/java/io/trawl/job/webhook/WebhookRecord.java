@@ -1,5 +1,6 @@
 package io.trawl.job.webhook;
 
+import io.trawl.job.repository.CreatedAtRow;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ public record WebhookRecord(
         String previousSecret,
         Instant previousUntil,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt) implements CreatedAtRow {
 
     static final String COLUMNS = "id, tenant, url, events, job_id, description, enabled, disabled_reason, secret, "
             + "previous_secret, previous_until, created_at, updated_at";

@@ -1,10 +1,7 @@
 package io.trawl.job.webhook;
 
 import io.smallrye.mutiny.Uni;
-import io.trawl.job.repository.CreatedAtKey;
-import io.trawl.job.rest.CreatedAtCursor;
-import io.trawl.job.rest.ListingPages;
-import io.trawl.web.CurrentTenant;
+import io.trawl.job.rest.TenantRequest;
 import io.trawl.web.Page;
 import io.trawl.web.PageRequest;
 import io.trawl.web.Problem;
@@ -20,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -31,15 +27,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class WebhookResource {
 
     private final WebhookService service;
-    private final CurrentTenant tenant;
-    private final ListingPages pages;
-    private final Clock clock;
+    private final TenantRequest request;
 
-    public WebhookResource(WebhookService service, CurrentTenant tenant, ListingPages pages, Clock clock) {
+    public WebhookResource(WebhookService service, TenantRequest request) {
         this.service = service;
-        this.tenant = tenant;
-        this.pages = pages;
-        this.clock = clock;
+        this.request = request;
     }
 
     @POST
@@ -47,25 +39,22 @@ public class WebhookResource {
     @Operation(summary = "Subscribe a URL to job events: {url, events?, jobId?, description?}; the answer carries "
             + "the signing secret, shown only this once")
     public Uni<Response> create(String body) {
-        return service.create(tenant.id(), body).map(w -> Response.created(URI.create("/api/v1/webhooks/" + w.id()))
-                .entity(WebhookView.of(w, true, clock.instant())).build());
+        return service.create(request.tenantId(), body).map(w -> Response.created(URI.create("/api/v1/webhooks/" + w.id()))
+                .entity(WebhookView.of(w, true, request.now())).build());
     }
 
     @GET
     @Operation(summary = "The tenant's webhook subscriptions, newest first")
     public Uni<Page<WebhookView>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-        PageRequest page = pages.of(cursor, limit);
-        CreatedAtKey after = CreatedAtCursor.after(page);
-        Instant now = clock.instant();
-        return service.list(tenant.id(), after, page.limit() + 1).map(rows -> Page.of(rows, page.limit(),
-                w -> WebhookView.of(w, false, now), w -> CreatedAtCursor.of(w.createdAt(), w.id())));
+        Instant now = request.now();
+        return request.newestFirst(cursor, limit, service::list, w -> WebhookView.of(w, false, now));
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One subscription (without its secret)")
     public Uni<WebhookView> get(@PathParam("id") UUID id) {
-        return service.get(tenant.id(), id).map(w -> WebhookView.of(w, false, clock.instant()));
+        return service.get(request.tenantId(), id).map(w -> WebhookView.of(w, false, request.now()));
     }
 
     @PATCH
@@ -73,21 +62,21 @@ public class WebhookResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change url, events or description; enabled=false pauses deliveries, true resumes them")
     public Uni<WebhookView> update(@PathParam("id") UUID id, String body) {
-        return service.update(tenant.id(), id, body).map(w -> WebhookView.of(w, false, clock.instant()));
+        return service.update(request.tenantId(), id, body).map(w -> WebhookView.of(w, false, request.now()));
     }
 
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a subscription with its delivery log")
     public Uni<Response> delete(@PathParam("id") UUID id) {
-        return service.delete(tenant.id(), id).map(v -> Response.noContent().build());
+        return service.delete(request.tenantId(), id).map(v -> Response.noContent().build());
     }
 
     @POST
     @Path("/{id}/rotate-secret")
     @Operation(summary = "Issue a new secret (shown once); the old one also signs for 24 h")
     public Uni<WebhookView> rotateSecret(@PathParam("id") UUID id) {
-        return service.rotateSecret(tenant.id(), id).map(w -> WebhookView.of(w, true, clock.instant()));
+        return service.rotateSecret(request.tenantId(), id).map(w -> WebhookView.of(w, true, request.now()));
     }
 
     @GET
@@ -96,7 +85,7 @@ public class WebhookResource {
             + "duration, error) and the next attempt; ?status=pending|delivered|failed")
     public Uni<Page<DeliveryView>> deliveries(@PathParam("id") UUID id, @QueryParam("status") String status,
             @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-        PageRequest page = pages.of(cursor, limit);
+        PageRequest page = request.page(cursor, limit);
         long before = Long.MAX_VALUE;
         if (page.cursor() != null) {
             try {
@@ -105,7 +94,7 @@ public class WebhookResource {
                 throw PageRequest.invalidCursor();
             }
         }
-        return service.deliveries(tenant.id(), id, status, before, page.limit() + 1).map(p -> Page.of(p.deliveries(),
+        return service.deliveries(request.tenantId(), id, status, before, page.limit() + 1).map(p -> Page.of(p.deliveries(),
                 page.limit(), d -> DeliveryView.of(d, p.attempts().get(d.id())), d -> Long.toString(d.id())));
     }
 
@@ -113,7 +102,7 @@ public class WebhookResource {
     @Path("/{id}/deliveries/{deliveryId}/redeliver")
     @Operation(summary = "Send a delivery again now (same webhook-id), whatever became of it")
     public Uni<Response> redeliver(@PathParam("id") UUID id, @PathParam("deliveryId") long deliveryId) {
-        return service.redeliver(tenant.id(), id, deliveryId)
+        return service.redeliver(request.tenantId(), id, deliveryId)
                 .map(d -> Response.accepted(DeliveryView.of(d, null)).build());
     }
 }
