@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ol>
  * <li>a crawl of the business-directory fixture with about N pages (after a small warm-up crawl): pages/s and
  * items/s end to end (from POST /jobs to job.completed arriving on a WebSocket), and the latency of every live
- * event (its {@code time}, stamped by Postgres at commit, → received by the WebSocket client);</li>
+ * event (its {@code time}, stamped by Postgres at commit, → received by the WebSocket client), split by stage
+ * from the services' own histograms ({@link FeedLag});</li>
  * <li>POST /jobs and GET /jobs/{id} latencies under a fixed concurrent load (C client threads, R requests);</li>
  * <li>peak RSS (VmHWM) of each service process.</li>
  * </ol>
@@ -190,6 +191,9 @@ public class Bench {
             System.out.printf("event latency   %,d live events, event time → WebSocket client: p50 %.1f ms, p99 %.1f ms, "
                     + "max %.1f ms%n", crawl.latencies.length, pct(crawl.latencies, 50), pct(crawl.latencies, 99),
                     pct(crawl.latencies, 100));
+            if (!crawl.lagSplit.isEmpty()) {
+                System.out.printf("  of which       %s%n", crawl.lagSplit);
+            }
             System.out.printf("POST /jobs      %,d requests, %d concurrent: p50 %.1f ms, p99 %.1f ms (%.0f req/s)%n",
                     post.length - 1, concurrency, pct(Arrays.copyOf(post, post.length - 1), 50),
                     pct(Arrays.copyOf(post, post.length - 1), 99), (post.length - 1) / (post[post.length - 1] / 1e9));
@@ -235,7 +239,85 @@ public class Bench {
         }
     }
 
-    record Result(long pages, long items, double seconds, long[] latencies, double busy, String cpuPerPage) {
+    record Result(long pages, long items, double seconds, long[] latencies, double busy, String cpuPerPage,
+            String lagSplit) {
+    }
+
+    /**
+     * event-service's own view of the same events, from its Prometheus histograms (so bucket bounds, not exact
+     * values): commit → arrival from RabbitMQ ({@code trawl.feed.arrival.lag}) and commit → send to the
+     * subscriber ({@code trawl.feed.lag}), and the gap heals (Postgres reads) in between. The difference between
+     * the send and the client's receipt is the WebSocket and the bench's own JVM.
+     */
+    record FeedLag(Map<String, Double> samples) {
+
+        static FeedLag read(TrawlSystem system) {
+            Map<String, Double> samples = new LinkedHashMap<>();
+            List<String> bases = new ArrayList<>(List.of(system.event().baseUrl()));
+            system.scrapers().forEach(s -> bases.add(s.baseUrl()));
+            for (String base : bases) {
+                try {
+                    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/q/metrics")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    for (String line : r.body().split("\n")) {
+                        if ((line.startsWith("trawl_feed_") || line.startsWith("trawl_events_publish_lag"))) {
+                            int space = line.lastIndexOf(' ');
+                            samples.merge(line.substring(0, space), Double.parseDouble(line.substring(space + 1)),
+                                    Double::sum);
+                        }
+                    }
+                } catch (Exception e) {
+                    say("cannot read the metrics of %s: %s", base, e);
+                }
+            }
+            return new FeedLag(samples);
+        }
+
+        /** The split of the events between {@code before} and now, as one line. */
+        String since(FeedLag before) {
+            return String.format("scrape-service publish p50 ≤ %s, p99 ≤ %s; event-service arrival p50 ≤ %s, "
+                    + "p99 ≤ %s; send p50 ≤ %s, p99 ≤ %s ms (histogram bounds); gap heals %.0f, tail heals %.0f",
+                    bound(before, "trawl_events_publish_lag_seconds", 0.50),
+                    bound(before, "trawl_events_publish_lag_seconds", 0.99),
+                    bound(before, "trawl_feed_arrival_lag_seconds", 0.50), bound(before, "trawl_feed_arrival_lag_seconds", 0.99),
+                    bound(before, "trawl_feed_lag_seconds", 0.50), bound(before, "trawl_feed_lag_seconds", 0.99),
+                    delta(before, "trawl_feed_gap_heals_total{", "cause=\"gap\""),
+                    delta(before, "trawl_feed_gap_heals_total{", "cause=\"tail\""));
+        }
+
+        private double delta(FeedLag before, String prefix, String label) {
+            double sum = 0;
+            for (Map.Entry<String, Double> sample : samples.entrySet()) {
+                if (sample.getKey().startsWith(prefix) && sample.getKey().contains(label)) {
+                    sum += sample.getValue() - before.samples.getOrDefault(sample.getKey(), 0.0);
+                }
+            }
+            return sum;
+        }
+
+        /** The upper bound (ms) of the bucket holding quantile {@code q} of the observations since {@code before}. */
+        private String bound(FeedLag before, String histogram, double q) {
+            java.util.TreeMap<Double, Double> cumulative = new java.util.TreeMap<>();
+            String prefix = histogram + "_bucket{le=\"";
+            samples.forEach((key, value) -> {
+                if (key.startsWith(prefix)) {
+                    String le = key.substring(prefix.length(), key.indexOf('"', prefix.length()));
+                    double upper = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                    cumulative.put(upper, value - before.samples.getOrDefault(key, 0.0));
+                }
+            });
+            double total = cumulative.isEmpty() ? 0 : cumulative.lastEntry().getValue();
+            if (total == 0) {
+                return "n/a";
+            }
+            for (Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
+                if (bucket.getValue() >= q * total) {
+                    return bucket.getKey().isInfinite() ? "inf" : String.format("%.1f", bucket.getKey() * 1000);
+                }
+            }
+            return "inf";
+        }
     }
 
     static String fmt(List<Double> values) {
@@ -315,6 +397,7 @@ public class Bench {
         if (system != null) {
             system.all().forEach(p -> cpu0.put(p.name(), cpuTicks(p.pid())));
         }
+        FeedLag lag0 = system == null ? null : FeedLag.read(system);
         long t0 = System.nanoTime();
         List<String> ids = new ArrayList<>();
         List<EventFeed> feeds = new ArrayList<>();
@@ -363,7 +446,8 @@ public class Bench {
             String cpuPerPage = perPage.length() == 0 ? "" : perPage.substring(0, perPage.length() - 2);
             say("  Trawl: %d pages in %.1f s (%.1f pages/s), box busy %.0f %%, CPU per page: %s", pages, seconds,
                     pages / seconds, busy * 100, cpuPerPage);
-            return new Result(pages, items, seconds, lat, busy, cpuPerPage);
+            String split = lag0 == null ? "" : FeedLag.read(system).since(lag0);
+            return new Result(pages, items, seconds, lat, busy, cpuPerPage, split);
         } finally {
             feeds.forEach(EventFeed::close);
         }

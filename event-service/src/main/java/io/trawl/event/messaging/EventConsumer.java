@@ -18,7 +18,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * Consumes {@code trawl.events} through this replica's own exclusive queue (see application.properties) and
  * hands each event to the {@link LiveEventHub}: only its header is decoded ({@link EventHeader}), its bytes are
  * passed on as they came. The work per message is in memory (healing reads run
- * asynchronously), so it runs on the connector's event loop and the message is acked right after. A body that
+ * asynchronously), so it runs on the connector's event loop and the message is acked right after, without
+ * waiting for the ack to complete before the next message: the client runs every channel operation on a worker
+ * thread, and a consumer that awaited each ack handed every event through that thread before the next one
+ * (the broker's prefetch, {@code max-outstanding-messages}, still bounds what is in flight). A body that
  * is not an envelope is counted, logged and dropped: nothing can be done with it, and the Postgres copy of a
  * real event is healed anyway. If the stream ever ends (a connector failure after a broker reconnect), the
  * replica reports itself not live ({@link EventConsumerLivenessCheck}) so it is restarted, instead of
@@ -40,10 +43,14 @@ public class EventConsumer {
 
     void start(@Observes StartupEvent event) {
         consuming = true;
-        events.onItem().transformToUniAndConcatenate(message -> {
+        events.subscribe().with(message -> {
             consume(message.getPayload());
-            return io.smallrye.mutiny.Uni.createFrom().completionStage(message.ack());
-        }).subscribe().with(ignored -> {
+            message.ack().whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    Log.debugf("ack of a trawl.events message failed (%s); the broker redelivers it, a duplicate "
+                            + "the sequencer drops", failure.toString());
+                }
+            });
         }, failure -> {
             consuming = false;
             Log.errorf(failure, "the trawl.events stream failed; this replica reports itself not live");
@@ -72,6 +79,7 @@ public class EventConsumer {
             Log.warnf("dropping an event without jobId, seq or type");
             return;
         }
+        metrics.arrived(event.time());
         // The envelope's bytes go to subscribers as received (DESIGN.md §3: the same bytes on RabbitMQ and the
         // feeds); only the header is decoded.
         hub.arrived(new FeedEvent(event.jobId(), event.seq(), event.type(), event.time(),

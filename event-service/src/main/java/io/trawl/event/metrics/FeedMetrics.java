@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The feed's meters: connected subscribers, events delivered (a counter: Prometheus derives the rate),
- * Postgres replay reads, resyncs, gap heals, events held in subscriber buffers and the end-to-end lag from an
- * event's commit time to its send.
+ * Postgres replay reads, resyncs, gap heals, events held in subscriber buffers, and two lags from an event's
+ * commit time: to its arrival from RabbitMQ and to its send (the difference is this service's own share).
  */
 @Startup // the meters exist from boot, before the first subscriber connects
 @ApplicationScoped
@@ -33,6 +33,7 @@ public class FeedMetrics {
     private final Counter tailHeals;
     private final Counter malformed;
     private final Timer lag;
+    private final Timer arrivalLag;
     private final AtomicLong buffered = new AtomicLong();
     private final Clock clock;
 
@@ -65,6 +66,10 @@ public class FeedMetrics {
                 .description("From an event's commit (its time) to its send to a live subscriber")
                 .publishPercentileHistogram()
                 .register(registry);
+        this.arrivalLag = Timer.builder("trawl.feed.arrival.lag")
+                .description("From an event's commit (its time) to its arrival here from RabbitMQ")
+                .publishPercentileHistogram()
+                .register(registry);
         Gauge.builder("trawl.feed.buffered", buffered, AtomicLong::get)
                 .description("Live events waiting in subscriber buffers").register(registry);
     }
@@ -89,6 +94,13 @@ public class FeedMetrics {
     public void sentLive(Instant time) {
         long nanos = Math.max(0, clock.millis() - time.toEpochMilli()) * 1_000_000L;
         lag.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An event committed at {@code time} consumed from RabbitMQ (watched here or not). */
+    public void arrived(Instant time) {
+        if (time != null) {
+            arrivalLag.record(Math.max(0, clock.millis() - time.toEpochMilli()), TimeUnit.MILLISECONDS);
+        }
     }
 
     public void resync(Surface surface) {

@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -46,6 +47,8 @@ public class EventPublisher implements EventSink {
 
     private final ScrapeConfig config;
     private final Counter lost;
+    private final Timer lag;
+    private final java.time.Clock clock;
     /** Events waiting for the publishing thread; beyond {@link #MAX_QUEUED} they are dropped (and healed). */
     private final AtomicInteger queued = new AtomicInteger();
     private final ScheduledExecutorService io = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -57,8 +60,13 @@ public class EventPublisher implements EventSink {
     private volatile Channel channel;
     private volatile boolean stopping;
 
-    public EventPublisher(ScrapeConfig config, MeterRegistry registry) {
+    public EventPublisher(ScrapeConfig config, MeterRegistry registry, java.time.Clock clock) {
         this.config = config;
+        this.clock = clock;
+        this.lag = Timer.builder("trawl.events.publish.lag")
+                .description("From an event's commit (its time) to its publish to RabbitMQ")
+                .publishPercentileHistogram()
+                .register(registry);
         this.lost = Counter.builder("trawl.events.publish.failures")
                 .description("Committed events whose publish to RabbitMQ failed (healed from Postgres)")
                 .register(registry);
@@ -112,6 +120,9 @@ public class EventPublisher implements EventSink {
                         .type(event.type())
                         .build();
                 ch.basicPublish(Topology.EVENTS_EXCHANGE, event.routingKey(), false, props, WireJson.encode(event));
+                if (event.time() != null) {
+                    lag.record(Math.max(0, clock.millis() - event.time().toEpochMilli()), TimeUnit.MILLISECONDS);
+                }
             } catch (IOException | RuntimeException e) {
                 lost.increment(events.size() - i);
                 Log.debugf("event %s/%d not published (%s); readers heal from Postgres", event.jobId(), event.seq(),

@@ -1,6 +1,7 @@
 package io.trawl.scrape.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.trawl.common.task.SlotSignal;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -157,6 +158,11 @@ public class TaskRepository {
     public Uni<Optional<String>> renew(long taskId, UUID token, long leaseMs) {
         return pool.preparedQuery(RENEW).execute(Tuple.of(taskId, token, leaseMs))
                 .onItem().transform(rows -> first(rows).map(row -> row.getString(0)));
+    }
+
+    /** Tells job-service's dispatcher, at this transaction's commit, that host slots were freed ({@link SlotSignal}). */
+    public Uni<Void> signalFreedSlots(SqlConnection tx) {
+        return tx.preparedQuery(SlotSignal.NOTIFY).execute().replaceWithVoid();
     }
 
     public Uni<Boolean> succeed(SqlConnection tx, ClaimedTask task, int httpStatus) {

@@ -85,6 +85,7 @@ public class TaskLedger {
      */
     public Uni<List<EventEnvelope>> succeed(ClaimedTask task, JobRules rules, PageOutcome page) {
         return pool.withTransaction(tx -> tasks.lockJob(tx, task.jobId())
+                .call(() -> tasks.signalFreedSlots(tx))
                 .chain(() -> tasks.succeed(tx, task, page.httpStatus()))
                 .chain(ours -> {
                     if (!ours) {
@@ -188,6 +189,7 @@ public class TaskLedger {
         java.util.Set<UUID> jobIds = new java.util.TreeSet<>();
         pages.forEach(p -> jobIds.add(p.task().jobId()));
         return pool.withTransaction(tx -> tasks.lockJobs(tx, jobIds)
+                .call(() -> tasks.signalFreedSlots(tx))
                 .chain(() -> tasks.succeedAll(tx, pages.stream().map(Success::task).toList(),
                         pages.stream().map(p -> p.page().httpStatus()).toList()))
                 .chain(ours -> {
@@ -276,7 +278,7 @@ public class TaskLedger {
      */
     public Uni<Committed<FailureResult>> fail(ClaimedTask task, FailedAttempt failure) {
         boolean retry = failure.retryable() && task.attempt() < task.maxAttempts();
-        return pool.withTransaction(tx -> tasks.lockJob(tx, task.jobId()).chain(() -> {
+        return pool.withTransaction(tx -> tasks.lockJob(tx, task.jobId()).call(() -> tasks.signalFreedSlots(tx)).chain(() -> {
             if (retry) {
                 Duration delay = backoff.delay(task.attempt(), ThreadLocalRandom.current());
                 if (failure.minDelay() != null && failure.minDelay().compareTo(delay) > 0) {

@@ -75,10 +75,19 @@ public class TaskProcessor {
         this.metrics = metrics;
         this.worker = worker;
         this.dbRetryTimeout = config.worker().dbRetryTimeout();
-        this.claims = new GroupCommit<>(GROUP_COMMIT_MAX, messages -> ledger.claimAll(messages, worker.id()),
-                message -> ledger.claim(message, worker.id()), DbFailures::isTransient);
-        this.successes = new GroupCommit<>(GROUP_COMMIT_MAX, ledger::succeedAll,
-                page -> ledger.succeed(page.task(), page.rules(), page.page()), DbFailures::isTransient);
+        // Each commit's events are published as soon as it commits, all of them at once, before any member goes
+        // on: a member's continuation (a claim starts its fetch) would otherwise delay the events of the
+        // members after it in the batch.
+        this.claims = new GroupCommit<>(GROUP_COMMIT_MAX,
+                messages -> ledger.claimAll(messages, worker.id())
+                        .invoke(all -> events.publish(all.stream().flatMap(c -> c.events().stream()).toList())),
+                message -> ledger.claim(message, worker.id()).invoke(c -> events.publish(c.events())),
+                DbFailures::isTransient);
+        this.successes = new GroupCommit<>(GROUP_COMMIT_MAX,
+                outcomes -> ledger.succeedAll(outcomes)
+                        .invoke(all -> events.publish(all.stream().flatMap(List::stream).toList())),
+                page -> ledger.succeed(page.task(), page.rules(), page.page()).invoke(events::publish),
+                DbFailures::isTransient);
         this.clock = clock;
     }
 
@@ -103,7 +112,7 @@ public class TaskProcessor {
         InFlightTasks.Ticket ticket = inFlight.open(message.taskId(), message.jobId());
         return withDbRetry(() -> claims.submit(message))
                 .onItem().transformToUni(committed -> {
-                    TaskLedger.Claim claim = events.afterCommit(committed);
+                    TaskLedger.Claim claim = committed.value(); // its events went out at the commit (above)
                     if (claim.task().isEmpty()) {
                         metrics.message("skipped");
                         Log.debugf("task %d not started: %s", message.taskId(), claim.skipReason());
@@ -164,8 +173,7 @@ public class TaskProcessor {
         TaskLedger.PageOutcome outcome = new TaskLedger.PageOutcome(response.url(), response.status(),
                 response.wireBytes(), response.elapsed().toMillis(), items, fetched.page().links());
         return withDbRetry(() -> successes.submit(new TaskLedger.Success(task, rules, outcome)))
-                .onItem().transform(committed -> {
-                    publish(committed);
+                .onItem().transform(committed -> { // its events went out at the commit (constructor)
                     if (committed.isEmpty()) {
                         metrics.page("abandoned");
                     } else {

@@ -8,6 +8,7 @@ import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.message.TaskMessage;
 import io.trawl.common.spec.JobSpecParser;
 import io.trawl.common.json.WireJson;
+import io.trawl.common.task.SlotSignal;
 import io.trawl.common.url.CanonicalUrl;
 import io.trawl.scrape.repository.ClaimedTask;
 import io.trawl.scrape.service.JobRules;
@@ -136,6 +137,32 @@ class GroupCommitTest {
         assertThat(claims.get(0).value().task()).isEmpty();
         assertThat(claims.get(1).value().task()).isPresent();
         assertThat(TestJobs.tasks(a)).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo("running"));
+    }
+
+    @Test
+    void anOutcomeCommitTellsTheDispatcherThatHostSlotsWereFreed() throws Exception {
+        UUID job = job(1, 100);
+        try (var listener = TestInfra.db()) {
+            try (var st = listener.createStatement()) {
+                st.execute("LISTEN " + SlotSignal.CHANNEL);
+            }
+            ClaimedTask t = ledger.claimAll(queued(job), "w-signal").await().atMost(Duration.ofSeconds(30))
+                    .get(0).value().task().orElseThrow();
+            notifications(listener, 200); // whatever came before the outcome
+
+            ledger.succeedAll(List.of(new TaskLedger.Success(t, rules(job), page(t, 0, List.of()))))
+                    .await().atMost(Duration.ofSeconds(30));
+
+            assertThat(notifications(listener, 5_000)).as("the commit's notification").contains(SlotSignal.CHANNEL);
+        }
+    }
+
+    /** The channels of the notifications {@code listener} received, waiting up to {@code waitMs} for the first. */
+    private static List<String> notifications(java.sql.Connection listener, int waitMs) throws java.sql.SQLException {
+        org.postgresql.PGNotification[] received = listener.unwrap(org.postgresql.PGConnection.class)
+                .getNotifications(waitMs);
+        return received == null ? List.of()
+                : java.util.Arrays.stream(received).map(org.postgresql.PGNotification::getName).toList();
     }
 
     private static UUID job(int seeds, int maxPages) {
