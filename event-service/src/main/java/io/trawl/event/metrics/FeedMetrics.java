@@ -92,15 +92,19 @@ public class FeedMetrics {
 
     /** A live send of an event committed at {@code time}. */
     public void sentLive(Instant time) {
-        long nanos = Math.max(0, clock.millis() - time.toEpochMilli()) * 1_000_000L;
-        lag.record(nanos, TimeUnit.NANOSECONDS);
+        recordSince(lag, time);
     }
 
     /** An event committed at {@code time} consumed from RabbitMQ (watched here or not). */
     public void arrived(Instant time) {
         if (time != null) {
-            arrivalLag.record(Math.max(0, clock.millis() - time.toEpochMilli()), TimeUnit.MILLISECONDS);
+            recordSince(arrivalLag, time);
         }
+    }
+
+    /** Records the time from {@code committed} to now (never negative: the clocks of two hosts may differ). */
+    private void recordSince(Timer timer, Instant committed) {
+        timer.record(Math.max(0, clock.millis() - committed.toEpochMilli()), TimeUnit.MILLISECONDS);
     }
 
     public void resync(Surface surface) {
