@@ -79,6 +79,36 @@ class JobApiTest {
     }
 
     @Test
+    void getPairsTheCountersWithTheTaskStatesOfTheSameMoment() throws Exception {
+        int n = 300;
+        UUID id = UUID.fromString(create(Specs.pages("snapshot", "127.0.0.1", n, 8, 0)));
+        List<Long> taskIds = db.rows("SELECT id FROM trawl.tasks WHERE job_id = $1 ORDER BY id", id).stream()
+                .map(r -> r.getLong(0)).toList();
+        // a worker's outcome commit: the task's state and the job's counter in one transaction, one task at a time
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<?> outcomes = writer.submit(() -> taskIds.forEach(task -> db.pool().withTransaction(tx -> tx
+                        .preparedQuery("UPDATE trawl.tasks SET state = 'succeeded', finished_at = now() WHERE id = $1")
+                        .execute(io.vertx.mutiny.sqlclient.Tuple.of(task))
+                        .chain(() -> tx.preparedQuery("UPDATE trawl.jobs SET tasks_done = tasks_done + 1 WHERE id = $1")
+                                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id))))
+                .await().indefinitely()));
+        List<int[]> seen = new ArrayList<>();
+        try {
+            while (!outcomes.isDone()) {
+                Response job = given().auth().oauth2(KEY).get("/api/v1/jobs/" + id);
+                job.then().statusCode(200);
+                seen.add(new int[] {job.path("progress.tasksDone"), job.path("tasks.succeeded")});
+            }
+            outcomes.get();
+        } finally {
+            writer.shutdownNow();
+        }
+        assertThat(seen).as("reads while the outcomes committed").filteredOn(s -> s[0] > 0 && s[0] < n).isNotEmpty();
+        assertThat(seen).allSatisfy(s -> assertThat(s[1]).as("succeeded tasks beside tasksDone %d", s[0])
+                .isEqualTo(s[0]));
+    }
+
+    @Test
     void listPagesNewestFirstWithACursorAndFiltersByStatus() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

@@ -71,7 +71,12 @@ public class JobRepository {
     }
 
     public Uni<Optional<JobRecord>> find(String tenant, UUID id) {
-        return pool.preparedQuery("SELECT " + JobRecord.COLUMNS + " FROM trawl.jobs WHERE id = $1 AND tenant = $2")
+        return find(pool, tenant, id);
+    }
+
+    /** The tenant's job, read on {@code client} (in a snapshot transaction, consistent with its other reads). */
+    public Uni<Optional<JobRecord>> find(SqlClient client, String tenant, UUID id) {
+        return client.preparedQuery("SELECT " + JobRecord.COLUMNS + " FROM trawl.jobs WHERE id = $1 AND tenant = $2")
                 .execute(Tuple.of(id, tenant))
                 .onItem().transform(JobRepository::first);
     }

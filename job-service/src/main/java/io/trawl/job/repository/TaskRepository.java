@@ -3,6 +3,7 @@ package io.trawl.job.repository;
 import io.smallrye.mutiny.Uni;
 import io.trawl.common.state.TaskState;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,9 +80,9 @@ public class TaskRepository {
                 });
     }
 
-    /** How many of the job's tasks are in each state. */
-    public Uni<Map<TaskState, Long>> countByState(UUID jobId) {
-        return pool.preparedQuery("SELECT state, count(*) AS n FROM trawl.tasks WHERE job_id = $1 GROUP BY state")
+    /** How many of the job's tasks are in each state, read on {@code client}. */
+    public Uni<Map<TaskState, Long>> countByState(SqlClient client, UUID jobId) {
+        return client.preparedQuery("SELECT state, count(*) AS n FROM trawl.tasks WHERE job_id = $1 GROUP BY state")
                 .execute(Tuple.of(jobId)).onItem().transform(rows -> {
                     Map<TaskState, Long> counts = new EnumMap<>(TaskState.class);
                     for (TaskState s : TaskState.values()) {

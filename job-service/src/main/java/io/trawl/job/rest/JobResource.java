@@ -10,7 +10,6 @@ import io.trawl.job.domain.JobCommand;
 import io.trawl.common.state.JobStatus;
 import io.trawl.job.repository.CreatedAtKey;
 import io.trawl.job.service.JobService;
-import io.trawl.job.service.TaskService;
 import io.trawl.job.service.JobSearchService;
 import io.trawl.job.repository.JobSearchRepository;
 import jakarta.ws.rs.Consumes;
@@ -37,17 +36,15 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class JobResource {
 
     private final JobService service;
-    private final TaskService tasks;
     private final CurrentTenant tenant;
     private final ListingPages pages;
     private final Clock clock;
     private final JobSearchService search;
 
-    public JobResource(JobService service, TaskService tasks, CurrentTenant tenant,
+    public JobResource(JobService service, CurrentTenant tenant,
             ListingPages pages, Clock clock, JobSearchService search) {
         this.search = search;
         this.service = service;
-        this.tasks = tasks;
         this.tenant = tenant;
         this.pages = pages;
         this.clock = clock;
@@ -93,8 +90,8 @@ public class JobResource {
     @Path("/{id}")
     @Operation(summary = "A job's status, progress counters, rates and timestamps")
     public Uni<JobView> get(@PathParam("id") UUID id) {
-        return service.get(tenant.id(), id).chain(job -> tasks.countByState(job.id())
-                .onItem().transform(counts -> JobView.detail(job, counts, clock.instant())));
+        return service.detail(tenant.id(), id)
+                .map(detail -> JobView.detail(detail.job(), detail.tasks(), clock.instant()));
     }
 
     @POST

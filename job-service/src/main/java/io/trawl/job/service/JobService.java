@@ -39,6 +39,8 @@ public class JobService {
     }
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    /** One snapshot for every read of the transaction, which writes nothing. */
+    private static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
     private final Pool pool;
     private final JobRepository jobs;
@@ -96,6 +98,17 @@ public class JobService {
 
     public Uni<JobRecord> get(String tenant, UUID id) {
         return jobs.find(tenant, id).onItem().transform(found -> found.orElseThrow(() -> notFound(id)));
+    }
+
+    /**
+     * The job and its per-state task counts from one read-only REPEATABLE READ snapshot: a worker commits a task's
+     * state and the job's counters together, so two separate reads could pair old counters with newer states.
+     */
+    public Uni<JobDetail> detail(String tenant, UUID id) {
+        return pool.withTransaction(tx -> tx.query(SNAPSHOT).execute()
+                .chain(() -> jobs.find(tx, tenant, id))
+                .map(found -> found.orElseThrow(() -> notFound(id)))
+                .chain(job -> tasks.countByState(tx, job.id()).map(counts -> new JobDetail(job, counts))));
     }
 
     /** The tenant's jobs, newest first, optionally of one status, after {@code after} (null: from the newest). */

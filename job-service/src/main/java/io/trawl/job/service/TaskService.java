@@ -6,10 +6,9 @@ import io.trawl.job.repository.TaskRecord;
 import io.trawl.job.repository.TaskRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-/** A job's tasks as the API shows them: listing pages and the per-state counts of a job's detail. */
+/** A job's tasks as the API shows them: listing pages (the per-state counts of a job's detail come with its row, {@link JobService#detail}). */
 @ApplicationScoped
 public class TaskService {
 
@@ -24,10 +23,5 @@ public class TaskService {
     /** One page of the job's tasks after task id {@code afterId}, optionally of one state; the job must belong to the tenant. */
     public Uni<List<TaskRecord>> page(String tenant, UUID jobId, TaskState state, long afterId, int limit) {
         return jobs.get(tenant, jobId).chain(job -> tasks.list(job.id(), state, afterId, limit));
-    }
-
-    /** How many of the job's tasks are in each state. */
-    public Uni<Map<TaskState, Long>> countByState(UUID jobId) {
-        return tasks.countByState(jobId);
     }
 }
