@@ -5,6 +5,7 @@ import io.trawl.e2e.client.TrawlApi;
 import io.trawl.e2e.fixture.DirectorySite;
 import io.trawl.e2e.fixture.FixtureServer;
 import io.trawl.e2e.system.ServiceProcess;
+import io.trawl.e2e.system.Shell;
 import io.trawl.e2e.system.TrawlSystem;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,13 +39,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CheerioCrawler (bench/crawlee.cjs), alternating with N Trawl crawls (perHostConcurrency 64), and prints both
  * medians and the ratio; the box's busy share and each service's CPU per page come with every Trawl run.
  * {@code --jfr DIR} records a JFR profile of every service into DIR.
+ * {@code --steady P} (0: off; bench/run --vs-crawlee passes 5) goes on warming up after the warm-up crawl: crawls of
+ * the measured size until two in a row agree within P % (at most 10), so that what is measured is the JVMs'
+ * steady state, not their JIT compilers catching up (on two saturated cores C2 needs minutes of crawling).
+ * When the server runs with autovacuum off (this machine's CI setting; Postgres's default and every production
+ * server run it), the bench runs {@code VACUUM (ANALYZE)} on its database after every Trawl crawl, outside the
+ * timed crawl, and says so: what autovacuum would have done meanwhile.
  * {@code --jobs N} (1–10) runs the measured crawl as N jobs on N hosts (127.0.0.2 …) at once, pages/N each, and
  * reports their total pages/s; {@code --vs-jobs N} alternates one job on one host with N jobs on N hosts (the same
  * pages in all), {@code --runs} (3) times each, and prints both medians and their ratio. {@code --pod-memory} (768m, the chart's memory limit; 0 for none) sizes every
  * service JVM's heap as in its pod ({@code -XX:MaxRAM}, and {@code --heap-percent} 40, the images'
  * {@code JAVA_MAX_MEM_RATIO}).
  * Options: --pages 5000 --warmup 2000 --concurrency 8 --requests 400 --scrapers 1 --per-host 0 (16 per scraper;
- * 64 with --vs-crawlee) --jobs 1 --vs-jobs 0 --runs 1 --pod-memory 768m --heap-percent 40 --vs-crawlee 0
+ * 64 with --vs-crawlee) --jobs 1 --vs-jobs 0 --runs 1 --steady 0 --pod-memory 768m --heap-percent 40 --vs-crawlee 0
  * --crawlee-concurrency 50
  * --crawlee-modules bench/.crawlee/node_modules --jfr "" --root .
  */
@@ -58,6 +65,7 @@ public class Bench {
         opt.put("--heap-percent", "40");
         opt.put("--vs-jobs", "0");
         opt.put("--runs", "1");
+        opt.put("--steady", "0");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opt.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i] + "; options: " + opt);
@@ -116,10 +124,38 @@ public class Bench {
             TrawlApi api = new TrawlApi(system.job().baseUrl(), system.event().baseUrl(), key);
             int perHost = perHostOpt > 0 ? perHostOpt : vsCrawlee > 0 ? 64 : 16 * scrapers;
 
+            boolean vacuum = Shell.psql("postgres", "show autovacuum").strip().equals("off");
+            if (vacuum) {
+                say("autovacuum is off on this server: the bench vacuums its database after every Trawl crawl "
+                        + "(VACUUM (ANALYZE), outside the timed crawl), as autovacuum would meanwhile");
+            }
+            Runnable tidy = () -> {
+                if (vacuum) {
+                    Shell.psql(system.space(), "VACUUM (ANALYZE)");
+                }
+            };
             if (warmup > 0) {
                 DirectorySite w = DirectorySite.ofAbout("warmup", warmup).mount(site);
                 say("warm-up crawl: %d pages", w.pageCount());
                 crawl(api, List.of(site), List.of(w), perHost, key, null);
+                tidy.run();
+            }
+            int steady = Integer.parseInt(opt.get("--steady"));
+            int steadyCrawls = 0;
+            if (steady > 0) {
+                say("warming up until two crawls of %d pages in a row agree within %d %%", pages, steady);
+                double last = 0;
+                for (int i = 0; i < 10; i++) {
+                    DirectorySite w = DirectorySite.ofAbout("steady" + i, pages).mount(site);
+                    Result r = crawl(api, List.of(site), List.of(w), perHost, key, system);
+                    tidy.run();
+                    steadyCrawls++;
+                    double rate = r.pages / r.seconds;
+                    if (last > 0 && Math.abs(rate - last) <= last * steady / 100.0) {
+                        break;
+                    }
+                    last = rate;
+                }
             }
             DirectorySite measured = DirectorySite.ofAbout("bench", pages / jobs).mount(site);
             List<DirectorySite> sites = new ArrayList<>(List.of(measured));
@@ -145,6 +181,7 @@ public class Bench {
                             Integer.parseInt(opt.get("--crawlee-concurrency")), measured));
                 }
                 trawlRuns.add(crawl(api, hosts, sites, perHost, key, system));
+                tidy.run();
                 if (vsJobs > 0) {
                     spreadRuns.add(crawl(api, hosts, spread, perHost, key, system));
                 }
@@ -208,7 +245,9 @@ public class Bench {
                 double tm = t.get(t.size() / 2);
                 double cm = c.get(c.size() / 2);
                 System.out.printf("vs Crawlee      %d alternating runs each (in run order below), same site, same box "
-                        + "(Trawl warmed up by a ~%d-page crawl first)%n", vsCrawlee, warmup);
+                        + "(Trawl warmed up by a ~%d-page crawl first%s)%n", vsCrawlee, warmup, steady > 0
+                        ? String.format(", then %d crawls of %d pages until two in a row agreed within %d %%",
+                                steadyCrawls, pages, steady) : "");
                 System.out.printf("  Crawlee %s   CheerioCrawler, concurrency %s, in-memory storage: %s pages/s, median %.1f%n",
                         crawleeVersion(root.resolve(opt.get("--crawlee-modules"))), opt.get("--crawlee-concurrency"),
                         fmt(crawleeRuns), cm);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.trawl.job.dispatch.Dispatcher;
+import io.trawl.job.dispatch.SlotSignalListener;
 import io.trawl.job.reaper.Reaper;
 import io.trawl.job.reaper.RetentionCleaner;
 import io.trawl.job.support.FakeWorker;
@@ -38,6 +39,9 @@ class ReaperTest {
 
     @Inject
     RetentionCleaner retention;
+
+    @Inject
+    SlotSignalListener signals;
 
     FakeWorker worker;
 
@@ -117,6 +121,33 @@ class ReaperTest {
         worker.claim(id, 60_000);
         assertThat(reaper.expireLeases().await().atMost(Duration.ofSeconds(30))).isZero();
         assertThat(task(id).getString("state")).isEqualTo("running");
+    }
+
+    @Test
+    void aSignalNamingAJobWhoseLastTaskWasCountedCompletesItWithoutAReaperRound() throws Exception {
+        UUID job = create(Specs.pages("prompt", "prompt.example", 1, 1, 0)); // the reaper's round is off in tests
+        dispatchAll();
+        long id = taskIds(job).get(0);
+        worker.claim(id, 60_000);
+        signals.onSignal(job.toString()); // its task still runs: nothing to complete
+        Thread.sleep(300);
+        assertThat(status(job)).isEqualTo("running");
+
+        worker.succeed(id);
+        signals.onSignal("not-a-job-id"); // ignored
+        signals.onSignal(job.toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!"completed".equals(status(job)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(status(job)).isEqualTo("completed");
+        signals.onSignal(job.toString()); // a late duplicate
+        Thread.sleep(300);
+        assertThat(eventTypes(job).stream().filter(t -> t.equals("job.completed")).count()).isEqualTo(1);
+    }
+
+    String status(UUID job) {
+        return db.rows("SELECT status FROM trawl.jobs WHERE id = $1", job).get(0).getString(0);
     }
 
     @Test

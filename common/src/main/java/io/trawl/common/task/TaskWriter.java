@@ -26,8 +26,13 @@ public final class TaskWriter {
     private static final String TOTAL = "SELECT tasks_total FROM trawl.jobs WHERE id = $1";
     private static final String EXISTING =
             "SELECT url_hash FROM trawl.tasks WHERE job_id = $1 AND url_hash = ANY($2::bytea[])";
-    private static final String HOSTS =
-            "INSERT INTO trawl.hosts (host) SELECT DISTINCT h FROM unnest($1::text[]) AS h ON CONFLICT DO NOTHING";
+    /**
+     * Only the hosts not there yet: an {@code ON CONFLICT} on a host row that a dispatch round has updated and not
+     * yet committed waits for that round (its publisher confirms included), and this transaction holds the job
+     * row meanwhile. Host rows are never deleted, so one seen in this statement's snapshot stays.
+     */
+    private static final String HOSTS = "INSERT INTO trawl.hosts (host) SELECT DISTINCT h FROM unnest($1::text[]) AS h "
+            + "WHERE NOT EXISTS (SELECT 1 FROM trawl.hosts k WHERE k.host = h) ON CONFLICT DO NOTHING";
     private static final String INSERT =
             "INSERT INTO trawl.tasks (job_id, url, url_hash, host, depth, parent_task_id, max_attempts) "
                     + "SELECT $1, u.url, u.hash, u.host, $5, $6, $7 "

@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -74,9 +75,23 @@ public class DispatchRepository {
     private static final String LOCK_ACTIVE_JOBS = "SELECT id FROM trawl.jobs WHERE id = ANY($1) "
             + "AND status IN ('pending', 'running') ORDER BY id FOR KEY SHARE";
 
-    private static final String QUEUE = "UPDATE trawl.tasks SET state = 'queued', queued_at = now(), "
+    /**
+     * Each chosen task is looked up by its key and locked (in id order, the order a worker's claim locks them),
+     * then checked: still pending, of an active job. The conditions sit outside the LIMITed lookup on purpose:
+     * written as one {@code WHERE id = ANY($1) AND state = 'pending' AND job_id = ANY($2)}, the planner, whose
+     * row counts trail a fast-growing frontier, read every pending task of the job through a partial index
+     * (12 ms a round at 11,000 pending, a full scan of the backlog at any size). The LIMIT keeps them from
+     * being pushed into the lookup; the update itself finds the locked rows by key.
+     */
+    private static final String QUEUE = "WITH picked AS ("
+            + "  SELECT p.id FROM unnest($1::bigint[]) AS x(id) "
+            + "  CROSS JOIN LATERAL (SELECT t.id, t.state, t.job_id FROM trawl.tasks t WHERE t.id = x.id "
+            + "    LIMIT 1 FOR UPDATE OF t) p "
+            + "  WHERE p.state = 'pending' AND p.job_id = ANY($2)"
+            + ") "
+            + "UPDATE trawl.tasks SET state = 'queued', queued_at = now(), "
             + "dispatch_token = nextval('trawl.dispatch_tokens') "
-            + "WHERE id = ANY($1) AND state = 'pending' AND job_id = ANY($2) "
+            + "WHERE id IN (SELECT id FROM picked) "
             + "RETURNING id, job_id, url, depth, attempt, dispatch_token";
 
     private static final String BROWSER_JOBS = "SELECT id FROM trawl.jobs WHERE id = ANY($1) "
@@ -136,12 +151,14 @@ public class DispatchRepository {
     }
 
     public Uni<List<QueuedTask>> queue(SqlConnection tx, List<Long> taskIds, Set<UUID> activeJobs) {
-        return tx.preparedQuery(QUEUE).execute(Tuple.of(taskIds.toArray(Long[]::new), activeJobs.toArray(UUID[]::new)))
+        Long[] ids = taskIds.stream().sorted().toArray(Long[]::new);
+        return tx.preparedQuery(QUEUE).execute(Tuple.of(ids, activeJobs.toArray(UUID[]::new)))
                 .onItem().transform(rows -> {
                     List<QueuedTask> queued = new ArrayList<>(rows.size());
                     rows.forEach(r -> queued.add(new QueuedTask(r.getLong("id"), r.getUUID("job_id"),
                             r.getString("url"), r.getInteger("depth"), r.getInteger("attempt"),
                             r.getLong("dispatch_token"))));
+                    queued.sort(Comparator.comparingLong(QueuedTask::id)); // published in id order
                     return queued;
                 });
     }

@@ -124,6 +124,29 @@ class GroupCommitTest {
     }
 
     @Test
+    void linksToAKnownHostDoNotWaitForADispatchRoundThatHoldsItsRow() throws Exception {
+        UUID job = job(1, 100);
+        ClaimedTask t = ledger.claimAll(queued(job), "w-host").await().atMost(Duration.ofSeconds(30))
+                .get(0).value().task().orElseThrow();
+        CanonicalUrl link = CanonicalUrl.of("https://batch.test/" + job + "/next").orElseThrow();
+        TestJobs.exec("INSERT INTO trawl.hosts (host) VALUES (?) ON CONFLICT DO NOTHING", link.hostKey());
+        try (var round = TestInfra.db()) {
+            round.setAutoCommit(false);
+            try (var st = round.prepareStatement("UPDATE trawl.hosts SET next_dispatch_at = now(), updated_at = now() "
+                    + "WHERE host = ?")) {
+                st.setString(1, link.hostKey());
+                assertThat(st.executeUpdate()).isEqualTo(1);
+            }
+            // the round has spaced the host and not committed (it waits for its publisher confirms): the page's
+            // outcome, which holds its job's row, must not wait for it
+            ledger.succeedAll(List.of(new TaskLedger.Success(t, rules(job), page(t, 0, List.of(link)))))
+                    .await().atMost(Duration.ofSeconds(5));
+            round.rollback();
+        }
+        assertThat(TestJobs.tasks(job)).hasSize(2);
+    }
+
+    @Test
     void aStaleCopyInTheSameBatchAsTheCurrentDispatchNeitherWinsNorStarvesIt() {
         UUID a = job(1, 100);
         TestJobs.exec("UPDATE trawl.tasks SET dispatch_token = 7 WHERE job_id = ?", a);
@@ -155,6 +178,42 @@ class GroupCommitTest {
 
             assertThat(notifications(listener, 5_000)).as("the commit's notification").contains(SlotSignal.CHANNEL);
         }
+    }
+
+    @Test
+    void theOutcomeThatCountsAJobsLastOpenTaskNamesTheJobInItsSignal() throws Exception {
+        UUID job = job(2, 100);
+        UUID failing = job(1, 100);
+        try (var listener = TestInfra.db()) {
+            try (var st = listener.createStatement()) {
+                st.execute("LISTEN " + SlotSignal.CHANNEL);
+            }
+            List<ClaimedTask> claimed = ledger.claimAll(queued(job), "w-last").await().atMost(Duration.ofSeconds(30))
+                    .stream().map(c -> c.value().task().orElseThrow()).toList();
+            ClaimedTask lone = ledger.claimAll(queued(failing), "w-last").await().atMost(Duration.ofSeconds(30))
+                    .get(0).value().task().orElseThrow();
+            payloads(listener, 200);
+
+            ledger.succeedAll(List.of(new TaskLedger.Success(claimed.get(0), rules(job), page(claimed.get(0), 0,
+                    List.of())))).await().atMost(Duration.ofSeconds(30));
+            assertThat(payloads(listener, 5_000)).as("one task of the job still open").doesNotContain(job.toString())
+                    .isNotEmpty();
+
+            ledger.succeed(claimed.get(1), rules(job), page(claimed.get(1), 0, List.of()))
+                    .await().atMost(Duration.ofSeconds(30));
+            assertThat(payloads(listener, 5_000)).as("its last task counted").contains(job.toString());
+
+            ledger.fail(lone, new TaskLedger.FailedAttempt("gone", 404, false, null)).await().atMost(Duration.ofSeconds(30));
+            assertThat(payloads(listener, 5_000)).as("a failure that leaves nothing open").contains(failing.toString());
+        }
+    }
+
+    /** The payloads of the notifications {@code listener} received, waiting up to {@code waitMs} for the first. */
+    private static List<String> payloads(java.sql.Connection listener, int waitMs) throws java.sql.SQLException {
+        org.postgresql.PGNotification[] received = listener.unwrap(org.postgresql.PGConnection.class)
+                .getNotifications(waitMs);
+        return received == null ? List.of()
+                : java.util.Arrays.stream(received).map(org.postgresql.PGNotification::getParameter).toList();
     }
 
     /** The channels of the notifications {@code listener} received, waiting up to {@code waitMs} for the first. */
