@@ -17,12 +17,13 @@ public final class SlotSignal {
     public static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', '')";
 
     /**
-     * A statement that, given an {@code UPDATE trawl.jobs ... RETURNING id, tasks_total - tasks_done - tasks_failed
-     * AS open} as {@code counted}, sends the job id of each counted job with nothing open.
+     * {@code countingUpdate} (an {@code UPDATE trawl.jobs} of job counters, its table not aliased, without a
+     * RETURNING clause) as one statement that also sends the id of each job it leaves with nothing open
+     * ({@code tasks_total - tasks_done - tasks_failed <= 0}).
      */
     public static String notifyFinished(String countingUpdate) {
-        return "WITH counted AS (" + countingUpdate + ") SELECT pg_notify('" + CHANNEL + "', c.id::text) "
-                + "FROM counted c WHERE c.open <= 0";
+        return "WITH counted AS (" + countingUpdate + " RETURNING id, tasks_total - tasks_done - tasks_failed AS open) "
+                + "SELECT pg_notify('" + CHANNEL + "', c.id::text) FROM counted c WHERE c.open <= 0";
     }
 
     private SlotSignal() {

@@ -6,7 +6,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.trawl.common.task.SlotSignal;
 import io.trawl.job.config.TrawlConfig;
 import io.trawl.job.reaper.CompletionChecks;
-import io.trawl.job.reaper.Reaper;
 import io.trawl.support.DbSettings;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -17,11 +16,12 @@ import java.util.UUID;
 
 /**
  * Listens on {@link SlotSignal#CHANNEL} with a connection of its own and wakes the {@link DispatchLoop} when a
- * worker's outcome commit freed host slots, and asks for a {@link Reaper} completion check of a job when the signal
- * names one (its last open task was counted; {@link CompletionChecks}). Without it a saturated host (every slot in flight: the round finds
- * nothing to send) waited for the loop's idle interval, so a slot freed just after such a round stood empty for up
- * to 100 ms: at {@code perHostConcurrency} 64 fewer than half the slots were in flight on average
- * (docs/performance.md). While the connection is down (it reconnects), the idle interval still drives the loop.
+ * worker's outcome commit freed host slots; when the signal names a job (its last open task was counted), it also
+ * asks for that job's completion check ({@link CompletionChecks}). Without the wake-up a saturated host (every slot
+ * in flight: the round finds nothing to send) waited for the loop's idle interval, so a slot freed just after such a
+ * round stood empty for up to 100 ms: at {@code perHostConcurrency} 64 fewer than half the slots were in flight on
+ * average (docs/performance.md). While the connection is down (it reconnects), the idle interval still drives the
+ * loop and the reaper's round completes jobs.
  */
 @ApplicationScoped
 public class SlotSignalListener {

@@ -33,20 +33,24 @@ public class CompletionChecks {
         drain();
     }
 
+    /** Starts the next check unless one runs; the check that ends starts the one after it. */
     private void drain() {
-        if (!draining.compareAndSet(false, true)) {
-            return;
-        }
-        Iterator<UUID> it = waiting.iterator();
-        if (!it.hasNext()) {
-            draining.set(false);
-            if (!waiting.isEmpty()) { // one arrived after the look and before the flag was cleared
-                drain();
+        while (draining.compareAndSet(false, true)) {
+            Iterator<UUID> next = waiting.iterator();
+            if (next.hasNext()) {
+                UUID jobId = next.next();
+                waiting.remove(jobId);
+                check(jobId);
+                return;
             }
-            return;
+            draining.set(false);
+            if (waiting.isEmpty()) { // else one arrived after the look and before the flag was cleared: go again
+                return;
+            }
         }
-        UUID jobId = it.next();
-        waiting.remove(jobId);
+    }
+
+    private void check(UUID jobId) {
         Uni.createFrom().deferred(() -> reaper.completeJob(jobId))
                 .onFailure().invoke(failure -> Log.debugf("completion check of job %s failed (%s); the reaper's round "
                         + "retries it", jobId, failure.getMessage()))

@@ -74,13 +74,11 @@ public class TaskRepository {
             + "FROM unnest($4::text[]) WITH ORDINALITY AS x(data, n) ON CONFLICT (task_id, ordinal) DO NOTHING";
 
     // The counter updates also tell job-service when a job's last open task was counted (SlotSignal).
-    private static final String OPEN = " RETURNING id, tasks_total - tasks_done - tasks_failed AS open";
-
     private static final String COUNT_DONE = SlotSignal.notifyFinished(
-            "UPDATE trawl.jobs SET tasks_done = tasks_done + 1, items = items + $2 WHERE id = $1" + OPEN);
+            "UPDATE trawl.jobs SET tasks_done = tasks_done + 1, items = items + $2 WHERE id = $1");
 
     private static final String COUNT_FAILED = SlotSignal.notifyFinished(
-            "UPDATE trawl.jobs SET tasks_failed = tasks_failed + 1 WHERE id = $1" + OPEN);
+            "UPDATE trawl.jobs SET tasks_failed = tasks_failed + 1 WHERE id = $1");
 
     private static final String FAIL_DEAD_LETTERED = "UPDATE trawl.tasks SET state = 'failed', last_error = $3, "
             + "finished_at = now(), lease_token = NULL, lease_expires_at = NULL, queued_at = NULL "
@@ -126,9 +124,8 @@ public class TaskRepository {
             + "ON CONFLICT (task_id, ordinal) DO NOTHING RETURNING task_id";
 
     private static final String COUNT_DONE_ALL = SlotSignal.notifyFinished(
-            "UPDATE trawl.jobs j SET tasks_done = j.tasks_done + x.done, "
-            + "items = j.items + x.items FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS x(id, done, items) "
-            + "WHERE j.id = x.id RETURNING j.id, j.tasks_total - j.tasks_done - j.tasks_failed AS open");
+            "UPDATE trawl.jobs SET tasks_done = tasks_done + x.done, items = items + x.found "
+            + "FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS x(job, done, found) WHERE id = x.job");
 
     private final Pool pool;
 

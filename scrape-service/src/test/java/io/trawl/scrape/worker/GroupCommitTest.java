@@ -210,18 +210,19 @@ class GroupCommitTest {
 
     /** The payloads of the notifications {@code listener} received, waiting up to {@code waitMs} for the first. */
     private static List<String> payloads(java.sql.Connection listener, int waitMs) throws java.sql.SQLException {
-        org.postgresql.PGNotification[] received = listener.unwrap(org.postgresql.PGConnection.class)
-                .getNotifications(waitMs);
-        return received == null ? List.of()
-                : java.util.Arrays.stream(received).map(org.postgresql.PGNotification::getParameter).toList();
+        return received(listener, waitMs).stream().map(org.postgresql.PGNotification::getParameter).toList();
     }
 
     /** The channels of the notifications {@code listener} received, waiting up to {@code waitMs} for the first. */
     private static List<String> notifications(java.sql.Connection listener, int waitMs) throws java.sql.SQLException {
+        return received(listener, waitMs).stream().map(org.postgresql.PGNotification::getName).toList();
+    }
+
+    private static List<org.postgresql.PGNotification> received(java.sql.Connection listener, int waitMs)
+            throws java.sql.SQLException {
         org.postgresql.PGNotification[] received = listener.unwrap(org.postgresql.PGConnection.class)
                 .getNotifications(waitMs);
-        return received == null ? List.of()
-                : java.util.Arrays.stream(received).map(org.postgresql.PGNotification::getName).toList();
+        return received == null ? List.of() : List.of(received);
     }
 
     private static UUID job(int seeds, int maxPages) {
