@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.trawl.common.json.WireJson;
 import io.trawl.common.message.TaskMessage;
 import io.trawl.common.message.Topology;
+import io.trawl.fixtures.BrokerSide;
 import io.trawl.scrape.config.ScrapeConfig;
 import io.trawl.scrape.messaging.AmqpConsumers;
 import jakarta.inject.Inject;
@@ -108,7 +109,8 @@ class StaleDeliveryTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
             AmqpConsumers.Delivery old = received.get(0);
 
-            closeConnectionsNamed("scrape-service-consumers");
+            assertThat(BrokerSide.closeConnectionsNamed(TestInfra.VHOST, "scrape-service-consumers", "test: stale acks"))
+                    .as("the consumers' connection").isNotEmpty();
             await().atMost(Duration.ofSeconds(20)).until(() -> probe.connects() >= 2 && probe.isConsuming("probe"));
             ch.basicPublish("", queue, TestInfra.persistentJson(), "second".getBytes());
             // the new channel delivers the redelivered first message (tag 1 again) and the second one
@@ -140,26 +142,6 @@ class StaleDeliveryTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Closes, broker side, this vhost's connections with the given client-provided name. */
-    static void closeConnectionsNamed(String clientName) throws Exception {
-        Process list = new ProcessBuilder("rabbitmqctl", "-q", "list_connections", "-p", TestInfra.VHOST, "pid",
-                "client_properties").redirectErrorStream(true).start();
-        String out = new String(list.getInputStream().readAllBytes());
-        list.waitFor();
-        int closed = 0;
-        for (String line : out.split("\n")) {
-            if (line.contains("\"" + clientName + "\"") || line.contains("<<\"" + clientName + "\">>")) {
-                String pid = line.split("\t")[0].strip();
-                Process close = new ProcessBuilder("rabbitmqctl", "-q", "close_connection", pid, "test: stale acks")
-                        .redirectErrorStream(true).start();
-                close.getInputStream().readAllBytes();
-                close.waitFor();
-                closed++;
-            }
-        }
-        assertThat(closed).as("connections named %s in %s: %s", clientName, TestInfra.VHOST, out).isPositive();
     }
 
     private double messages(String result) {
