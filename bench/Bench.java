@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * medians and the ratio; the box's busy share and each service's CPU per page come with every Trawl run.
  * {@code --jfr DIR} records a JFR profile of every service into DIR.
  * {@code --steady P} (0: off; bench/run --vs-crawlee passes 5) goes on warming up after the warm-up crawl: crawls of
- * the measured size until two in a row agree within P % (at most 10), so that what is measured is the JVMs'
+ * the measured size until three in a row agree within P % (at most 12), so that what is measured is the JVMs'
  * steady state, not their JIT compilers catching up (on two saturated cores C2 needs minutes of crawling).
  * When the server runs with autovacuum off (this machine's CI setting; Postgres's default and every production
  * server run it), the bench runs {@code VACUUM (ANALYZE)} on its database after every Trawl crawl, outside the
@@ -143,18 +143,21 @@ public class Bench {
             int steady = Integer.parseInt(opt.get("--steady"));
             int steadyCrawls = 0;
             if (steady > 0) {
-                say("warming up until two crawls of %d pages in a row agree within %d %%", pages, steady);
-                double last = 0;
-                for (int i = 0; i < 10; i++) {
+                say("warming up until three crawls of %d pages in a row agree within %d %%", pages, steady);
+                List<Double> rates = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
                     DirectorySite w = DirectorySite.ofAbout("steady" + i, pages).mount(site);
                     Result r = crawl(api, List.of(site), List.of(w), perHost, key, system);
                     tidy.run();
                     steadyCrawls++;
-                    double rate = r.pages / r.seconds;
-                    if (last > 0 && Math.abs(rate - last) <= last * steady / 100.0) {
-                        break;
+                    rates.add(r.pages / r.seconds);
+                    if (rates.size() >= 3) {
+                        List<Double> lastThree = rates.subList(rates.size() - 3, rates.size());
+                        double low = Collections.min(lastThree);
+                        if (Collections.max(lastThree) - low <= low * steady / 100.0) {
+                            break;
+                        }
                     }
-                    last = rate;
                 }
             }
             DirectorySite measured = DirectorySite.ofAbout("bench", pages / jobs).mount(site);
@@ -246,7 +249,7 @@ public class Bench {
                 double cm = c.get(c.size() / 2);
                 System.out.printf("vs Crawlee      %d alternating runs each (in run order below), same site, same box "
                         + "(Trawl warmed up by a ~%d-page crawl first%s)%n", vsCrawlee, warmup, steady > 0
-                        ? String.format(", then %d crawls of %d pages until two in a row agreed within %d %%",
+                        ? String.format(", then %d crawls of %d pages until three in a row agreed within %d %%",
                                 steadyCrawls, pages, steady) : "");
                 System.out.printf("  Crawlee %s   CheerioCrawler, concurrency %s, in-memory storage: %s pages/s, median %.1f%n",
                         crawleeVersion(root.resolve(opt.get("--crawlee-modules"))), opt.get("--crawlee-concurrency"),
@@ -483,8 +486,8 @@ public class Bench {
                         (cpuTicks(p.pid()) - cpu0.get(p.name())) * 10.0 / total)));
             }
             String cpuPerPage = perPage.length() == 0 ? "" : perPage.substring(0, perPage.length() - 2);
-            say("  Trawl: %d pages in %.1f s (%.1f pages/s), box busy %.0f %%, CPU per page: %s", pages, seconds,
-                    pages / seconds, busy * 100, cpuPerPage);
+            say("  Trawl: %d pages in %.1f s (%.1f pages/s), box busy %.0f %%, event p99 %.1f ms, CPU per page: %s", pages,
+                    seconds, pages / seconds, busy * 100, pct(lat, 99), cpuPerPage);
             String split = lag0 == null ? "" : FeedLag.read(system).since(lag0);
             return new Result(pages, items, seconds, lat, busy, cpuPerPage, split);
         } finally {
