@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Options: --pages 5000 --warmup 2000 --concurrency 8 --requests 400 --scrapers 1 --per-host 0 (16 per scraper;
  * 64 with --vs-crawlee) --jobs 1 --vs-jobs 0 --runs 1 --steady 0 --pod-memory 768m --heap-percent 40 --vs-crawlee 0
  * --crawlee-concurrency 50
- * --crawlee-modules bench/.crawlee/node_modules --jfr "" --root .
+ * --crawlee-modules bench/.crawlee/node_modules --jfr "" --jvm-options "" (extra options for every service JVM) --root .
  */
 public class Bench {
 
@@ -66,6 +66,7 @@ public class Bench {
         opt.put("--vs-jobs", "0");
         opt.put("--runs", "1");
         opt.put("--steady", "0");
+        opt.put("--jvm-options", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opt.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i] + "; options: " + opt);
@@ -98,6 +99,10 @@ public class Bench {
             jvm.add("-XX:MaxRAM=" + opt.get("--pod-memory"));
             // The images' JAVA_MAX_MEM_RATIO (Dockerfile.jvm): the heap's share of the pod's memory.
             jvm.add("-XX:MaxRAMPercentage=" + opt.get("--heap-percent"));
+        }
+        if (!opt.get("--jvm-options").isBlank()) {
+            // Extra options for every service JVM (e.g. to try a GC setting before changing the images').
+            jvm.addAll(List.of(opt.get("--jvm-options").trim().split("\\s+")));
         }
         if (!opt.get("--jfr").isEmpty()) {
             Path dir = Path.of(opt.get("--jfr")).toAbsolutePath();
