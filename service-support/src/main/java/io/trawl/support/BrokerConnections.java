@@ -22,6 +22,19 @@ public final class BrokerConnections {
         return factory;
     }
 
+    /**
+     * A factory for a consumer whose recovery is its own: the client's automatic and topology recovery off (so no
+     * delivery tag outlives the channel that delivered it), a 10 s heartbeat and a 5 s connection timeout.
+     */
+    public static ConnectionFactory consumerFactory(RabbitmqSettings settings) {
+        ConnectionFactory factory = factory(settings);
+        factory.setAutomaticRecoveryEnabled(false);
+        factory.setTopologyRecoveryEnabled(false);
+        factory.setRequestedHeartbeat(10);
+        factory.setConnectionTimeout(5_000);
+        return factory;
+    }
+
     /** Closes {@code connection} (null: nothing), waiting up to 2 s; a failure is only logged ({@code what} names it). */
     public static void closeQuietly(Connection connection, String what) {
         if (connection == null) {

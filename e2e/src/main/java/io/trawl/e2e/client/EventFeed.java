@@ -46,8 +46,8 @@ public final class EventFeed implements AutoCloseable {
     });
     /**
      * Guarded by itself. Not a CopyOnWriteArrayList: a crawl's feed holds ~10,000 events, and copying the array on
-     * every add made ~200 MB of garbage per crawl in this client, whose GC pauses (20-108 ms) then counted as
-     * event latency in the bench.
+     * every add made about 200 MB of garbage per crawl in this client (by our count), whose GC pauses (median
+     * 45 ms, max 108 ms) then counted as event latency in the bench.
      */
     private final List<Received> received = new ArrayList<>();
     private final List<String> controls = new CopyOnWriteArrayList<>();

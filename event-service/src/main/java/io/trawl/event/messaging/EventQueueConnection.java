@@ -3,7 +3,6 @@ package io.trawl.event.messaging;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -111,7 +110,7 @@ public class EventQueueConnection {
             }
             Connection conn = null;
             try {
-                conn = factory().newConnection(deliveries, CLIENT_NAME);
+                conn = BrokerConnections.consumerFactory(config).newConnection(deliveries, CLIENT_NAME);
                 Channel ch = conn.createChannel();
                 TopologyDeclarer.declare(ch);
                 ch.queueDeclare(queue, false, true, true, Map.of("x-max-length", config.queueMaxLength(),
@@ -157,15 +156,6 @@ public class EventQueueConnection {
         } catch (RejectedExecutionException e) {
             // stopping
         }
-    }
-
-    private ConnectionFactory factory() {
-        ConnectionFactory factory = BrokerConnections.factory(config);
-        factory.setAutomaticRecoveryEnabled(false);
-        factory.setTopologyRecoveryEnabled(false);
-        factory.setRequestedHeartbeat(10);
-        factory.setConnectionTimeout(5_000);
-        return factory;
     }
 
     /** Hands every delivery's body to the {@link EventConsumer}; one failing message never stops the rest. */

@@ -3,7 +3,6 @@ package io.trawl.scrape.messaging;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -201,7 +200,9 @@ public class AmqpConsumers {
                 old.abort(1_000);
             }
             try {
-                Connection conn = factory().newConnection("scrape-service-consumers");
+                // Recovery is ours (new channel objects), so that no delivery tag outlives its channel.
+                Connection conn = BrokerConnections.consumerFactory(config.rabbitmq())
+                        .newConnection("scrape-service-consumers");
                 connection = conn;
                 connects.incrementAndGet();
                 conn.addShutdownListener(cause -> onShutdown(cause, null));
@@ -268,21 +269,6 @@ public class AmqpConsumers {
         } catch (java.util.concurrent.RejectedExecutionException ignored) {
             // stopping
         }
-    }
-
-    private ConnectionFactory factory() {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(config.rabbitmq().host());
-        factory.setPort(config.rabbitmq().port());
-        factory.setUsername(config.rabbitmq().user());
-        factory.setPassword(config.rabbitmq().password());
-        factory.setVirtualHost(config.rabbitmq().vhost());
-        // Recovery is ours (new channel objects), so that no delivery tag outlives its channel.
-        factory.setAutomaticRecoveryEnabled(false);
-        factory.setTopologyRecoveryEnabled(false);
-        factory.setRequestedHeartbeat(10);
-        factory.setConnectionTimeout(5_000);
-        return factory;
     }
 
     private static void sleep(long ms) {
