@@ -53,7 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Options: --pages 5000 --warmup 2000 --concurrency 8 --requests 400 --scrapers 1 --per-host 0 (16 per scraper;
  * 64 with --vs-crawlee) --jobs 1 --vs-jobs 0 --runs 1 --steady 0 --pod-memory 768m --heap-percent 40 --vs-crawlee 0
  * --crawlee-concurrency 50
- * --crawlee-modules bench/.crawlee/node_modules --jfr "" --jvm-options "" (extra options for every service JVM) --root .
+ * --crawlee-modules bench/.crawlee/node_modules --jfr "" --jvm-options "" (extra options for every service JVM)
+ * --latency-log "" (a folder: every crawl's live events as CSV, arrival and event time, to line stalls up with GC
+ * logs) --root .
  */
 public class Bench {
 
@@ -67,6 +69,7 @@ public class Bench {
         opt.put("--runs", "1");
         opt.put("--steady", "0");
         opt.put("--jvm-options", "");
+        opt.put("--latency-log", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opt.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i] + "; options: " + opt);
@@ -103,6 +106,10 @@ public class Bench {
         if (!opt.get("--jvm-options").isBlank()) {
             // Extra options for every service JVM (e.g. to try a GC setting before changing the images').
             jvm.addAll(List.of(opt.get("--jvm-options").trim().split("\\s+")));
+        }
+        if (!opt.get("--latency-log").isEmpty()) {
+            latencyLog = Path.of(opt.get("--latency-log")).toAbsolutePath();
+            java.nio.file.Files.createDirectories(latencyLog);
         }
         if (!opt.get("--jfr").isEmpty()) {
             Path dir = Path.of(opt.get("--jfr")).toAbsolutePath();
@@ -482,6 +489,7 @@ public class Bench {
                         .forEach(r -> latencies.add(Duration.between(r.time(), r.receivedAt()).toNanos() / 1000));
             }
             long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            writeLatencyLog(feeds);
             double busy = busy(box0, boxTicks());
             StringBuilder perPage = new StringBuilder();
             if (system != null) {
@@ -497,6 +505,27 @@ public class Bench {
             return new Result(pages, items, seconds, lat, busy, cpuPerPage, split);
         } finally {
             feeds.forEach(EventFeed::close);
+        }
+    }
+
+    /** Where {@code --latency-log} writes each crawl's live events (none when null). */
+    static Path latencyLog;
+    static int crawlsLogged;
+
+    /** One CSV per crawl: arrival (epoch ms), event time (epoch ms), latency (ms), seq, type; to line stalls up with GC logs. */
+    static void writeLatencyLog(List<EventFeed> feeds) {
+        if (latencyLog == null) {
+            return;
+        }
+        StringBuilder csv = new StringBuilder("received_ms,time_ms,latency_ms,seq,type\n");
+        feeds.forEach(f -> f.received().stream().filter(EventFeed.Received::live).forEach(r -> csv.append(String.format(
+                "%d,%d,%.3f,%d,%s%n", r.receivedAt().toEpochMilli(), r.time().toEpochMilli(),
+                Duration.between(r.time(), r.receivedAt()).toNanos() / 1e6, r.seq(), r.type()))));
+        Path file = latencyLog.resolve(String.format("crawl-%02d.csv", ++crawlsLogged));
+        try {
+            java.nio.file.Files.writeString(file, csv);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.trawl.common.event.EventEnvelope;
 import io.trawl.common.state.JobStatus;
 import io.trawl.event.metrics.FeedMetrics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -33,6 +34,15 @@ public final class JobStream {
         /** Runs {@code action} after the retry delay. */
         void retryLater(Runnable action);
 
+        /** Runs {@code action} after the gap wait (at once when it is zero). */
+        void afterGapWait(Runnable action);
+
+        /** Most events a stream holds past a gap. */
+        int holdLimit();
+
+        /** The most rows one {@link #read} returns. */
+        int readBatch();
+
         FeedMetrics metrics();
     }
 
@@ -42,7 +52,8 @@ public final class JobStream {
     private volatile String tenant;
     private volatile long lastActivity;
     private JobStatus status;
-    private JobSequencer sequencer;
+    private JobSequencer<FeedEvent> sequencer;
+    private boolean gapWaiting;
     private long firstSeen = Long.MAX_VALUE;
     private long lastSeen;
 
@@ -57,7 +68,7 @@ public final class JobStream {
         JobStream stream = new JobStream(jobId, host, now);
         stream.tenant = tenant;
         stream.status = status;
-        stream.sequencer = new JobSequencer(eventSeq);
+        stream.sequencer = new JobSequencer<>(eventSeq, host.holdLimit(), FeedEvent::seq);
         return stream;
     }
 
@@ -98,84 +109,118 @@ public final class JobStream {
     /** An event of this job from RabbitMQ. */
     public void arrived(FeedEvent event, long now) {
         lastActivity = now;
-        boolean heal = false;
+        JobSequencer.Next next;
         synchronized (this) {
             if (sequencer == null) {
                 firstSeen = Math.min(firstSeen, event.seq());
                 lastSeen = Math.max(lastSeen, event.seq());
                 return;
             }
-            switch (sequencer.arrived(event.seq())) {
-                case DELIVER -> emit(event);
-                case HEAL -> heal = true;
-                default -> {
-                }
-            }
+            next = deliver(sequencer.arrived(event));
         }
-        if (heal) {
-            heal(false);
-        }
+        proceed(next, false);
     }
 
     /** The job's tenant and status were looked up (firehose streams). */
     public void resolved(String tenant, JobStatus status) {
-        boolean heal;
+        JobSequencer.Next next;
         synchronized (this) {
             this.status = status;
             this.tenant = tenant;
             if (sequencer != null) {
                 return;
             }
-            sequencer = new JobSequencer(firstSeen == Long.MAX_VALUE ? lastSeen : firstSeen - 1);
-            heal = sequencer.committed(lastSeen);
+            sequencer = new JobSequencer<>(firstSeen == Long.MAX_VALUE ? lastSeen : firstSeen - 1, host.holdLimit(),
+                    FeedEvent::seq);
+            next = sequencer.committed(lastSeen);
         }
-        if (heal) {
-            heal(false);
-        }
+        proceed(next, false);
     }
 
     /** Postgres says the job's events are committed up to {@code eventSeq} (the periodic tail check). */
     public void committed(long eventSeq, JobStatus current) {
-        boolean heal;
+        JobSequencer.Next next;
         synchronized (this) {
             if (sequencer == null) {
                 return;
             }
-            heal = sequencer.committed(eventSeq);
-            if (!heal && !sequencer.healing() && sequencer.last() >= eventSeq) {
+            next = sequencer.committed(eventSeq);
+            if (next == JobSequencer.Next.NOTHING && !sequencer.healing() && sequencer.last() >= eventSeq) {
                 status = current;
             }
         }
-        if (heal) {
-            heal(true);
+        proceed(next, true);
+    }
+
+    /** Caller holds the lock. */
+    private JobSequencer.Next deliver(JobSequencer.Step<FeedEvent> step) {
+        for (FeedEvent event : step.deliver()) {
+            emit(event);
+        }
+        return step.next();
+    }
+
+    private void proceed(JobSequencer.Next next, boolean tail) {
+        switch (next) {
+            case WAIT -> awaitGap();
+            case HEAL -> heal(tail);
+            default -> {
+            }
         }
     }
 
-    private void heal(boolean tail) {
-        long from;
-        long to;
+    /** Gives late events a moment to arrive before reading the gap from Postgres (one wait at a time). */
+    private void awaitGap() {
         synchronized (this) {
-            from = sequencer.last();
-            to = sequencer.known();
+            if (gapWaiting) {
+                return;
+            }
+            gapWaiting = true;
+        }
+        host.afterGapWait(() -> {
+            JobSequencer.Next next;
+            synchronized (this) {
+                gapWaiting = false;
+                next = sequencer.gapWaitOver();
+            }
+            proceed(next, false);
+        });
+    }
+
+    private void heal(boolean tail) {
+        JobSequencer.Range range;
+        synchronized (this) {
+            if (sequencer.gapWaitOver() != JobSequencer.Next.HEAL) {
+                return; // healed meanwhile, or a heal is running
+            }
+            range = sequencer.beginHeal();
         }
         host.metrics().gapHeal(tail);
-        host.read(jobId, from, to).subscribe().with(rows -> {
-            boolean again;
+        int batch = host.readBatch();
+        host.read(jobId, range.after(), range.upTo()).subscribe().with(rows -> {
+            JobSequencer.Next next;
             synchronized (this) {
+                if (rows.isEmpty() && sequencer.last() < range.upTo()) {
+                    Log.warnf("job %s: events %d..%d are no longer in Postgres; skipped", jobId, range.after() + 1,
+                            range.upTo());
+                }
+                List<FeedEvent> read = new ArrayList<>(rows.size());
                 for (EventEnvelope row : rows) {
-                    emit(FeedEvent.of(row));
+                    read.add(FeedEvent.of(row));
                 }
-                again = sequencer.healed(rows.size(), rows.isEmpty() ? from : rows.get(rows.size() - 1).seq());
-                if (rows.isEmpty()) {
-                    Log.warnf("job %s: events %d..%d are no longer in Postgres; skipped", jobId, from + 1, to);
-                }
+                next = deliver(sequencer.healed(range, read, rows.size() >= batch));
             }
-            if (again) {
-                heal(tail);
-            }
+            proceed(next, tail);
         }, failure -> {
-            Log.warnf("job %s: healing events after %d failed (%s); retrying", jobId, from, failure.toString());
-            host.retryLater(() -> heal(tail));
+            Log.warnf("job %s: healing events after %d failed (%s); retrying", jobId, range.after(),
+                    failure.toString());
+            // Still healing until the retry: out-of-order arrivals meanwhile are held, not read one by one.
+            host.retryLater(() -> {
+                synchronized (this) {
+                    sequencer.healFailed();
+                }
+                heal(tail);
+            });
         });
     }
 

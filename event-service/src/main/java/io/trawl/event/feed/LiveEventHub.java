@@ -246,6 +246,26 @@ public class LiveEventHub implements JobStream.Host {
     }
 
     @Override
+    public void afterGapWait(Runnable action) {
+        long wait = config.gapWait().toMillis();
+        if (wait <= 0) {
+            action.run();
+        } else {
+            vertx.setTimer(wait, id -> action.run());
+        }
+    }
+
+    @Override
+    public int holdLimit() {
+        return config.bufferSize();
+    }
+
+    @Override
+    public int readBatch() {
+        return config.replayBatch();
+    }
+
+    @Override
     public FeedMetrics metrics() {
         return metrics;
     }
