@@ -88,8 +88,9 @@ public interface TrawlConfig {
          * Postgres. One job's events are committed in turn but published from several threads and processes, so
          * RabbitMQ delivers some a few milliseconds out of order. Either way the broker and the read race:
          * events that arrive while the read runs are held and delivered as soon as they are next, and of the
-         * read's rows only those still missing are delivered. 0 (the default) reads at once, which is the lowest latency; a few
-         * milliseconds save most reads where many workers and replicas make out-of-order arrivals the rule.
+         * read's rows only those still missing are delivered. 0 (the default) reads at once, which is the lowest
+         * latency; a few milliseconds save most reads where many workers and replicas make out-of-order arrivals
+         * the rule.
          */
         @WithDefault("0ms")
         Duration gapWait();

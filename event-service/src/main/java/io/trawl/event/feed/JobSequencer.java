@@ -11,11 +11,12 @@ import java.util.function.ToLongFunction;
  * It tracks the highest sequence number delivered in order ({@link #last()}) and the highest one known to be
  * committed ({@link #known()}). An arrival that is the next number is delivered at once, with whatever it
  * makes contiguous; an older one is a duplicate; a newer one is held ({@link #held()}, at most {@code capacity}
- * events) while the owner waits a moment for the missing numbers, which usually are only a little late: several
+ * events) until the missing numbers arrive or are read, for they usually are only a little late: several
  * publishers (the claims and the outcomes of one worker, several workers, job-service) commit one job's events in
  * turn but publish them from different threads, so RabbitMQ may deliver them out of order by a few milliseconds.
  *
- * <p>When the wait runs out ({@link #gapWaitOver}), or at once when the window is full or a tail check found
+ * <p>When the owner's gap wait runs out ({@link #gapWaitOver}; the wait is {@code trawl.feed.gap-wait}, 0 by
+ * default), or at once when the window is full or a tail check found
  * committed numbers that never arrived, a heal reads {@code (last, known]} from Postgres. Arrivals during the
  * heal are still held, and the next number is still delivered when it arrives, so the broker and Postgres race
  * and the earlier wins; {@link #healed} then delivers the rows not yet delivered and what they make contiguous.
